@@ -1,0 +1,17 @@
+import { loadConfig } from '../../server/src/core/config.ts';
+import { startEmbedded } from '../../server/src/core/embedded.ts';
+import { createPoolDb } from '../../server/src/core/db.ts';
+import { migrate } from '../../server/src/core/migrate.ts';
+import { loadDemo } from '../../server/src/osm/demo.ts';
+const t = Date.now();
+const e = await startEmbedded({});
+const db = createPoolDb(e.url, 'embedded');
+await migrate(db);
+console.log('migrated', Date.now() - t);
+const r = await loadDemo(db, loadConfig({}), (s, d, n) => {});
+console.log(JSON.stringify(r), Date.now() - t);
+const g = await db.query("select tier, code, name, households, round(ST_Area(geom::geography)) a from grids order by code");
+console.table(g.rows);
+const u = await db.query("select ST_Area(ST_Union(geom)::geography) from grids where tier=2");
+console.log(u.rows);
+await db.close(); await e.stop();

@@ -1,0 +1,11 @@
+import { startEmbedded } from '../../server/src/core/embedded.ts';
+import { createPoolDb } from '../../server/src/core/db.ts';
+let t=Date.now();
+const e = await startEmbedded({ dataDir: '/tmp/pgl-test/db' });
+console.log('started', Date.now()-t, e.url);
+const db = createPoolDb(e.url, 'embedded');
+const r = await db.query("select postgis_lib_version() v, 12345678901::int8 a, 1.5::numeric b, now() c, '{\"x\":1}'::jsonb d, '2024-01-02'::date e");
+console.log(r.rows);
+const r2 = await db.query("select $1::int + 1 as x", [3]); console.log(r2.rows);
+await db.query("create table if not exists t(a int); insert into t values (1);");
+await db.close(); await e.stop(); console.log('total', Date.now()-t);

@@ -1,0 +1,77 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Config } from './core/config.ts';
+import type { Db } from './core/db.ts';
+import { registerAuth, TokenStore } from './core/auth.ts';
+import { errorSchema, registerErrorHandlers } from './core/errors.ts';
+import './core/context.ts';
+import { features } from './features.ts';
+
+export const CLIENT_DIST = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../client/dist');
+
+export interface BuildOptions {
+  config: Config;
+  db: Db;
+  logger?: FastifyServerOptions['logger'];
+  /** Serve the built client from client/dist (off in API tests). */
+  serveClient?: boolean;
+}
+
+/** Boot order: core plugins (docs, parsers, errors, auth) → features → client and fallbacks. */
+export async function build({ config, db, logger, serveClient = true }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? { level: config.LOG_LEVEL },
+    bodyLimit: Math.round(config.WANGGE_BODY_LIMIT_MB * 1024 * 1024),
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : crypto.randomUUID()),
+    ajv: {
+      // Unknown properties are an error the client should hear about, not something to drop.
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  });
+  const tokens = new TokenStore(db, config.WANGGE_TOKEN_TTL_HOURS);
+  app.decorate('wangge', { config, db, tokens });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(errorSchema);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Wangge 网格 API', version: '0.1.0', description: 'Grid-based community governance: grids, incidents, partitions, hot spots, tiles.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: Math.round(config.WANGGE_UPLOAD_LIMIT_MB * 1024 * 1024), files: 10, fields: 50 },
+  });
+  registerErrorHandlers(app);
+  registerAuth(app, tokens);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  for (const feature of features) await app.register(feature);
+
+  const indexHtml = path.join(CLIENT_DIST, 'index.html');
+  if (serveClient && fs.existsSync(indexHtml)) {
+    await app.register(fastifyStatic, { root: CLIENT_DIST, wildcard: false, index: 'index.html', cacheControl: false, setHeaders: cacheHeaders });
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    // Client-side routes (/wall, /planner, …) load the single-page app.
+    const wantsPage = request.method === 'GET' && !/^\/(api|tiles|open311)\//.test(request.url) && serveClient && fs.existsSync(indexHtml);
+    if (wantsPage) return reply.type('text/html').header('cache-control', 'no-cache').send(fs.createReadStream(indexHtml));
+    return reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+  return app;
+}
+
+// Vite fingerprints everything under assets/, so those may be cached for good.
+function cacheHeaders(res: { setHeader(name: string, value: string): void }, file: string): void {
+  res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+}

@@ -1,0 +1,87 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/**
+ * An error a client can act on. Every error leaves the API as
+ * `{ "error": { "code", "message", "details"? } }`.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: unknown) => new HttpError(400, code, message, details);
+export const notFound = (code: string, message: string, details?: unknown) => new HttpError(404, code, message, details);
+export const conflict = (code: string, message: string, details?: unknown) => new HttpError(409, code, message, details);
+export const unprocessable = (code: string, message: string, details?: unknown) => new HttpError(422, code, message, details);
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown; requestId?: string };
+}
+
+/** Fastify's own client errors, renamed to codes a client can switch on. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+  FST_REQ_FILE_TOO_LARGE: 'file_too_large',
+  FST_FILES_LIMIT: 'too_many_files',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'not_multipart',
+};
+
+export function registerErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
+    if (err instanceof HttpError) {
+      return reply.status(err.statusCode).send(body(err.code, err.message, err.details));
+    }
+    if ((err as FastifyError).validation) {
+      const fe = err as FastifyError;
+      return reply.status(400).send(body('validation_failed', fe.message, fe.validation));
+    }
+    const status = (err as FastifyError).statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = FASTIFY_CODES[(err as FastifyError).code] ?? snake((err as FastifyError).code ?? 'bad_request');
+      return reply.status(status).send(body(code, err.message));
+    }
+    // 5xx: log everything, answer nothing internal (no SQL, no connection strings, no stack).
+    request.log.error({ err }, 'request failed');
+    return reply.status(status).send(body(status === 503 ? 'unavailable' : 'internal', status === 503 ? 'Service unavailable, try again shortly' : 'Internal server error', undefined, request.id));
+  });
+}
+
+function body(code: string, message: string, details?: unknown, requestId?: string): ErrorBody {
+  const error: ErrorBody['error'] = { code, message };
+  if (details !== undefined) error.details = details;
+  if (requestId !== undefined) error.requestId = requestId;
+  return { error };
+}
+
+function snake(code: string): string {
+  return code.replace(/^FST_(ERR_)?/, '').toLowerCase();
+}
+
+/** JSON schema of the error body, for the OpenAPI document. */
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: {},
+        requestId: { type: 'string' },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,91 @@
+import { area } from '@turf/turf';
+import type { Feature, Geometry } from 'geojson';
+
+/**
+ * How OSM features become Wangge layers. Pure functions, so the rules are tested on their own
+ * and documented in one place (docs/demo-data.md).
+ */
+
+export interface HouseholdRule {
+  /** Gross floor area of one dwelling, m². */
+  dwellingM2: number;
+  /** Levels assumed for a residential building that has no building:levels tag. */
+  defaultLevels: number;
+}
+
+// Buildings nobody lives in. `yes` (untyped) counts as residential: in a dense town most are.
+const NON_RESIDENTIAL = new Set([
+  'church', 'chapel', 'cathedral', 'mosque', 'synagogue', 'temple', 'religious', 'shrine',
+  'hospital', 'school', 'university', 'college', 'kindergarten', 'public', 'civic', 'government',
+  'commercial', 'office', 'retail', 'supermarket', 'industrial', 'warehouse', 'factory', 'hotel',
+  'garage', 'garages', 'parking', 'carport', 'shed', 'hut', 'cabin', 'roof', 'kiosk', 'service',
+  'transportation', 'train_station', 'station', 'stadium', 'sports_hall', 'sports_centre',
+  'grandstand', 'pavilion', 'construction', 'ruins', 'bunker', 'greenhouse', 'toilets', 'bridge',
+  'tower', 'water_tower', 'fire_station', 'police', 'museum', 'theatre', 'castle', 'palace', 'monument',
+]);
+
+/** Smallest footprint that can hold a dwelling; below it is a shed, a kiosk, a stair head. */
+export const MIN_DWELLING_FOOTPRINT_M2 = 30;
+
+export function parseLevels(value: string | undefined): number | null {
+  if (!value) return null;
+  const n = Number.parseFloat(value.replace(',', '.'));
+  return Number.isFinite(n) && n > 0 && n < 300 ? n : null;
+}
+
+export interface BuildingEstimate {
+  footprintM2: number;
+  levels: number;
+  levelsTagged: boolean;
+  households: number;
+}
+
+/** households = footprint × levels ÷ dwelling size, rounded; 0 for non-residential buildings. */
+export function estimateHouseholds(tags: Record<string, string>, geometry: Geometry, rule: HouseholdRule): BuildingEstimate {
+  const footprintM2 = area({ type: 'Feature', geometry, properties: {} } as Feature);
+  const tagged = parseLevels(tags['building:levels']);
+  const levels = tagged ?? rule.defaultLevels;
+  const type = tags.building ?? 'yes';
+  const residential = !NON_RESIDENTIAL.has(type) && tags.amenity === undefined && tags.shop === undefined;
+  let households = 0;
+  if (residential && footprintM2 >= MIN_DWELLING_FOOTPRINT_M2) {
+    households = Math.max(1, Math.round((footprintM2 * levels) / rule.dwellingM2));
+  }
+  return { footprintM2, levels, levelsTagged: tagged !== null, households };
+}
+
+export interface BarrierClass {
+  kind: 'road' | 'railway' | 'water' | 'coast';
+  class: string;
+}
+
+const ROAD_CLASSES = new Set([
+  'motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'unclassified', 'residential',
+  'living_street', 'service', 'pedestrian', 'footway', 'path', 'steps', 'cycleway', 'track',
+  'motorway_link', 'trunk_link', 'primary_link', 'secondary_link', 'tertiary_link',
+]);
+const RAIL_CLASSES = new Set(['rail', 'light_rail', 'subway', 'tram', 'narrow_gauge', 'monorail', 'funicular']);
+const WATER_CLASSES = new Set(['river', 'stream', 'canal', 'drain', 'ditch']);
+
+/** Line features that grids may follow; null for everything else. */
+export function classifyBarrier(tags: Record<string, string>, geometry: Geometry): BarrierClass | null {
+  if (geometry.type !== 'LineString' && geometry.type !== 'MultiLineString') return null;
+  if (tags.natural === 'coastline') return { kind: 'coast', class: 'coastline' };
+  if (tags.highway && ROAD_CLASSES.has(tags.highway)) return { kind: 'road', class: tags.highway.replace(/_link$/, '') };
+  if (tags.railway && RAIL_CLASSES.has(tags.railway)) return { kind: 'railway', class: tags.railway };
+  if (tags.waterway && WATER_CLASSES.has(tags.waterway)) return { kind: 'water', class: tags.waterway };
+  return null;
+}
+
+/** Areas the offline basemap draws. */
+export function classifyArea(tags: Record<string, string>, geometry: Geometry): 'water' | 'park' | null {
+  if (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') return null;
+  if (tags.natural === 'water' || tags.waterway === 'riverbank' || tags.landuse === 'basin' || tags.leisure === 'marina') return 'water';
+  if (tags.leisure === 'park' || tags.leisure === 'garden' || tags.landuse === 'grass' || tags.natural === 'wood' || tags.landuse === 'forest') return 'park';
+  return null;
+}
+
+export function isAdminArea(tags: Record<string, string>, geometry: Geometry, level: number): boolean {
+  return tags.boundary === 'administrative' && Number(tags.admin_level) === level
+    && (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon');
+}

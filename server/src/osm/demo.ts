@@ -1,0 +1,34 @@
+import path from 'node:path';
+import type { Config } from '../core/config.ts';
+import type { Db } from '../core/db.ts';
+import { importOsm, type OsmImportReport } from './import.ts';
+import { readOsmPbf } from './read-pbf.ts';
+
+export const DEMO_PBF = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../data/demo/monaco-2021.osm.pbf');
+export const DEMO_JURISDICTION = '摩纳哥 Monaco';
+
+/** Tiers of the demo: the commune (admin 8), its quarters (admin 10), unit grids (partitioned later). */
+export const DEMO_TIERS = [
+  { adminLevel: 8, name: '市', nameEn: 'Commune' },
+  { adminLevel: 10, name: '社区', nameEn: 'Quarter' },
+  { name: '单元网格', nameEn: 'Unit grid' },
+];
+
+export async function demoLoaded(db: Db): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM jurisdictions LIMIT 1');
+  return rows.length > 0;
+}
+
+/** Loads the shipped Monaco extract as the demo jurisdiction. */
+export async function loadDemo(db: Db, config: Config, onProgress: (stage: string, done: number, total: number) => void): Promise<OsmImportReport> {
+  const features = await readOsmPbf(DEMO_PBF, (p) => onProgress(p.stage, p.elements, 0));
+  return importOsm(db, features, {
+    jurisdiction: { name: DEMO_JURISDICTION, nameEn: 'Monaco', householdsMin: 160, householdsMax: 240 },
+    tiers: DEMO_TIERS,
+    rule: { dwellingM2: config.WANGGE_DWELLING_M2, defaultLevels: config.WANGGE_DEFAULT_LEVELS },
+    codePrefix: '980',
+    // The extract also holds slivers of the French communes around Monaco; keep Monaco only.
+    minBuildingShare: 0.2,
+    onProgress,
+  });
+}

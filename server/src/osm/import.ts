@@ -1,0 +1,117 @@
+import type { Db, Queryable } from '../core/db.ts';
+import { sqlFile } from '../core/db.ts';
+import { conflict, unprocessable } from '../core/errors.ts';
+import { classifyArea, classifyBarrier, estimateHouseholds, isAdminArea, type HouseholdRule } from './classify.ts';
+import type { OsmFeature } from './read-pbf.ts';
+
+export interface TierSpec {
+  /** OSM admin_level that fills this tier; absent for tiers filled later (unit grids). */
+  adminLevel?: number;
+  name: string;
+  nameEn: string;
+}
+
+export interface OsmImportOptions {
+  jurisdiction: { name: string; nameEn?: string; householdsMin?: number; householdsMax?: number };
+  tiers: TierSpec[];
+  rule: HouseholdRule;
+  /** Code prefix of the top tier (the standard's 6-digit district code, say). */
+  codePrefix: string;
+  /** A top-tier admin area must hold this share of the buildings to be kept (edge clipping). */
+  minBuildingShare?: number;
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+export interface OsmImportReport {
+  jurisdictionId: number;
+  households: { buildings: number; households: number; levelsTagged: number };
+  barriers: Record<string, number>;
+  basemapAreas: number;
+  grids: Record<number, number>;
+  skipped: number;
+}
+
+const BATCH = 500;
+
+/** Writes an assembled OSM extract as a new jurisdiction, all in one transaction. */
+export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportOptions): Promise<OsmImportReport> {
+  const adminTiers = opts.tiers.filter((t) => t.adminLevel !== undefined);
+  if (adminTiers.length === 0) throw unprocessable('no_admin_tiers', 'At least the top tier must come from an OSM admin_level');
+  const progress = opts.onProgress ?? (() => undefined);
+  const buildings: object[] = [];
+  const barriers: object[] = [];
+  const areas: object[] = [];
+  const admin: object[] = [];
+  const report: OsmImportReport = { jurisdictionId: 0, households: { buildings: 0, households: 0, levelsTagged: 0 }, barriers: {}, basemapAreas: 0, grids: {}, skipped: 0 };
+
+  for (const f of features) {
+    const tags = f.properties ?? {};
+    if (tags.building && (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon')) {
+      const est = estimateHouseholds(tags, f.geometry, opts.rule);
+      buildings.push({ id: f.id, geometry: f.geometry, households: est.households, levels: est.levels, footprintM2: est.footprintM2, attributes: { building: tags.building, levels_tagged: est.levelsTagged, name: tags.name ?? null } });
+      report.households.buildings++;
+      report.households.households += est.households;
+      if (est.levelsTagged) report.households.levelsTagged++;
+      continue;
+    }
+    const barrier = classifyBarrier(tags, f.geometry);
+    if (barrier) {
+      barriers.push({ id: f.id, geometry: f.geometry, ...barrier, name: tags.name ?? null, attributes: { tunnel: tags.tunnel === 'yes' || tags.tunnel === 'building_passage', bridge: tags.bridge === 'yes', layer: tags.layer ?? null } });
+      report.barriers[barrier.kind] = (report.barriers[barrier.kind] ?? 0) + 1;
+      continue;
+    }
+    const tier = adminTiers.find((t) => isAdminArea(tags, f.geometry, t.adminLevel!));
+    if (tier) {
+      admin.push({ id: f.id, level: tier.adminLevel, name: tags['name:zh'] ?? tags.name ?? f.id, nameEn: tags['name:en'] ?? tags.name ?? null, geometry: f.geometry });
+      continue;
+    }
+    const areaKind = classifyArea(tags, f.geometry);
+    if (areaKind) {
+      areas.push({ id: f.id, kind: areaKind, name: tags.name ?? null, geometry: f.geometry });
+      report.basemapAreas++;
+      continue;
+    }
+    report.skipped++;
+  }
+
+  return db.tx(async (q) => {
+    const { rows: existing } = await q.query('SELECT 1 FROM jurisdictions WHERE name = $1', [opts.jurisdiction.name]);
+    if (existing.length > 0) throw conflict('jurisdiction_exists', `A jurisdiction named "${opts.jurisdiction.name}" already exists`);
+    const { rows } = await q.query<{ id: number }>(
+      'INSERT INTO jurisdictions (name, name_en, households_min, households_max) VALUES ($1, $2, $3, $4) RETURNING id',
+      [opts.jurisdiction.name, opts.jurisdiction.nameEn ?? null, opts.jurisdiction.householdsMin ?? 100, opts.jurisdiction.householdsMax ?? 500]);
+    const jid = rows[0].id;
+    report.jurisdictionId = jid;
+    for (const [i, t] of opts.tiers.entries()) {
+      await q.query('INSERT INTO tiers (jurisdiction_id, level, name, name_en) VALUES ($1, $2, $3, $4)', [jid, i + 1, t.name, t.nameEn]);
+    }
+    await insertBatches(q, 'buildings', sqlFile(import.meta.url, 'sql/insert-households.sql'), jid, buildings, progress);
+    await insertBatches(q, 'barriers', sqlFile(import.meta.url, 'sql/insert-barriers.sql'), jid, barriers, progress);
+    await insertBatches(q, 'basemap', sqlFile(import.meta.url, 'sql/insert-areas.sql'), jid, areas, progress);
+
+    progress('grids', 0, adminTiers.length);
+    await q.query(sqlFile(import.meta.url, 'sql/stage.sql'));
+    await q.query(sqlFile(import.meta.url, 'sql/insert-admin.sql'), [JSON.stringify(admin)]);
+    await q.query(sqlFile(import.meta.url, 'sql/build-grids.sql'), [jid, adminTiers[0].adminLevel, opts.minBuildingShare ?? 0.01, opts.codePrefix]);
+    for (let level = 2; level <= adminTiers.length; level++) {
+      await q.query(sqlFile(import.meta.url, 'sql/build-child-grids.sql'), [jid, adminTiers[level - 1].adminLevel, level]);
+    }
+    // Buildings and lines an extract carries from beyond the kept areas are not this jurisdiction's.
+    await q.query(sqlFile(import.meta.url, 'sql/trim-outside.sql'), [jid]);
+    await q.query(sqlFile(import.meta.url, 'sql/count-households.sql'), [jid]);
+    const { rows: counts } = await q.query<{ tier: number; n: number }>('SELECT tier, count(*)::int AS n FROM grids WHERE jurisdiction_id = $1 GROUP BY tier', [jid]);
+    if (counts.length === 0) throw unprocessable('no_admin_areas', `No admin_level ${adminTiers[0].adminLevel} area in the file holds the buildings; check the tiers' admin levels`);
+    for (const c of counts) report.grids[c.tier] = c.n;
+    for (const layer of ['grids', 'households', 'barriers', 'basemap']) await q.query('SELECT bump_layer_version($1)', [layer]);
+    progress('grids', adminTiers.length, adminTiers.length);
+    return report;
+  });
+}
+
+async function insertBatches(q: Queryable, stage: string, sql: string, jid: number, items: object[], progress: (stage: string, done: number, total: number) => void): Promise<void> {
+  for (let i = 0; i < items.length; i += BATCH) {
+    await q.query(sql, [jid, JSON.stringify(items.slice(i, i + BATCH))]);
+    progress(stage, Math.min(i + BATCH, items.length), items.length);
+  }
+  if (items.length === 0) progress(stage, 0, 0);
+}
