@@ -1,0 +1,44 @@
+import type { Queryable } from '../core/db.ts';
+import { sqlFile } from '../core/db.ts';
+
+export interface ChainLink {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  tier: number;
+  tierName: string | null;
+  tierNameEn: string | null;
+}
+
+export interface Located {
+  jurisdictionId: number;
+  /** Top tier first, the smallest grid last. */
+  chain: ChainLink[];
+}
+
+export interface LngLat {
+  lng: number;
+  lat: number;
+}
+
+/**
+ * The grid chain of each point (WGS84), in input order; null where no grid contains it.
+ * One statement for the whole batch: 10,000 points are one round trip, not 10,000.
+ */
+export async function locatePoints(q: Queryable, points: LngLat[], opts: { asOf?: Date; jurisdictionId?: number } = {}): Promise<(Located | null)[]> {
+  const results: (Located | null)[] = points.map(() => null);
+  if (points.length === 0) return results;
+  const { rows } = await q.query<{ i: number; jurisdiction_id: number; tier: number; code: string; name: string; name_en: string | null; tier_name: string | null; tier_name_en: string | null }>(
+    sqlFile(import.meta.url, 'sql/locate.sql'),
+    [points.map((p) => p.lng), points.map((p) => p.lat), opts.asOf ?? new Date(), opts.jurisdictionId ?? null],
+  );
+  for (const r of rows) {
+    const slot = (results[r.i - 1] ??= { jurisdictionId: r.jurisdiction_id, chain: [] });
+    slot.chain.push({ code: r.code, name: r.name, nameEn: r.name_en, tier: r.tier, tierName: r.tier_name, tierNameEn: r.tier_name_en });
+  }
+  return results;
+}
+
+export async function locatePoint(q: Queryable, point: LngLat, opts: { asOf?: Date; jurisdictionId?: number } = {}): Promise<Located | null> {
+  return (await locatePoints(q, [point], opts))[0];
+}
