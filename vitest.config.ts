@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 /**
  * Projects:
@@ -9,13 +9,13 @@ import { defineConfig } from 'vitest/config';
  * Files run one at a time: they share one database per project, and these machines have 2 cores.
  */
 const dbTests = ['server/**/*.db.test.ts'];
-const projects = [
-  { extends: true, test: { name: 'unit', include: ['server/**/*.test.ts', 'client/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['**/*.db.test.ts', '**/*.browser.test.ts', '**/node_modules/**'] } },
-  { extends: true, test: { name: 'embedded', include: dbTests, globalSetup: ['server/test/global-embedded.ts'] } },
+const projects: TestProjectInlineConfiguration[] = [
+  { extends: true as const, test: { name: 'unit', include: ['server/**/*.test.ts', 'client/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['**/*.db.test.ts', '**/*.browser.test.ts', '**/node_modules/**'] } },
+  { extends: true as const, test: { name: 'embedded', include: dbTests, globalSetup: ['server/test/global-embedded.ts'] } },
   ...(process.env.DATABASE_URL
-    ? [{ extends: true, test: { name: 'postgres', include: dbTests, globalSetup: ['server/test/global-postgres.ts'] } }]
+    ? [{ extends: true as const, test: { name: 'postgres', include: dbTests, globalSetup: ['server/test/global-postgres.ts'] } }]
     : []),
-  { extends: true, test: { name: 'browser', include: ['client/**/*.browser.test.ts'], globalSetup: ['client/test/global-browser.ts'], testTimeout: 120_000, hookTimeout: 180_000 } },
+  { extends: true as const, test: { name: 'browser', include: ['client/**/*.browser.test.ts'], globalSetup: ['client/test/global-browser.ts'], testTimeout: 120_000, hookTimeout: 180_000 } },
 ];
 
 export default defineConfig({

@@ -72,6 +72,6 @@ export async function build({ config, db, logger, serveClient = true }: BuildOpt
 }
 
 // Vite fingerprints everything under assets/, so those may be cached for good.
-function cacheHeaders(res: { setHeader(name: string, value: string): void }, file: string): void {
-  res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+function cacheHeaders(reply: { header(name: string, value: string): unknown }, file: string): void {
+  reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
 }

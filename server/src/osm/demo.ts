@@ -19,8 +19,23 @@ export async function demoLoaded(db: Db): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Loads the shipped Monaco extract as the demo jurisdiction. */
-export async function loadDemo(db: Db, config: Config, onProgress: (stage: string, done: number, total: number) => void): Promise<OsmImportReport> {
+export type Progress = (stage: string, done: number, total: number) => void;
+
+/**
+ * Further demo content that features add after the map data (departments, synthetic incidents,
+ * unit grids from the partition engine …), run in this order on first start.
+ */
+export type DemoStep = (db: Db, jurisdictionId: number, config: Config, onProgress: Progress) => Promise<void>;
+export const demoSteps: DemoStep[] = [];
+
+/** Loads the shipped Monaco extract as the demo jurisdiction, then every demo step. */
+export async function loadDemo(db: Db, config: Config, onProgress: Progress): Promise<OsmImportReport> {
+  const report = await loadDemoMap(db, config, onProgress);
+  for (const step of demoSteps) await step(db, report.jurisdictionId, config, onProgress);
+  return report;
+}
+
+async function loadDemoMap(db: Db, config: Config, onProgress: Progress): Promise<OsmImportReport> {
   const features = await readOsmPbf(DEMO_PBF, (p) => onProgress(p.stage, p.elements, 0));
   return importOsm(db, features, {
     jurisdiction: { name: DEMO_JURISDICTION, nameEn: 'Monaco', householdsMin: 160, householdsMax: 240 },
