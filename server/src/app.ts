@@ -10,6 +10,7 @@ import type { Config } from './core/config.ts';
 import type { Db } from './core/db.ts';
 import { registerAuth, TokenStore } from './core/auth.ts';
 import { errorSchema, registerErrorHandlers } from './core/errors.ts';
+import { EventBus } from './core/events.ts';
 import './core/context.ts';
 import { features } from './features.ts';
 
@@ -21,10 +22,12 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Serve the built client from client/dist (off in API tests). */
   serveClient?: boolean;
+  /** Share one event bus between apps (tests); a new one by default. */
+  events?: EventBus;
 }
 
 /** Boot order: core plugins (docs, parsers, errors, auth) → features → client and fallbacks. */
-export async function build({ config, db, logger, serveClient = true }: BuildOptions): Promise<FastifyInstance> {
+export async function build({ config, db, logger, serveClient = true, events }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.LOG_LEVEL },
     bodyLimit: Math.round(config.WANGGE_BODY_LIMIT_MB * 1024 * 1024),
@@ -35,7 +38,7 @@ export async function build({ config, db, logger, serveClient = true }: BuildOpt
     },
   });
   const tokens = new TokenStore(db, config.WANGGE_TOKEN_TTL_HOURS);
-  app.decorate('wangge', { config, db, tokens });
+  app.decorate('wangge', { config, db, tokens, events: events ?? new EventBus() });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,12 +1,14 @@
 import type { Config } from './config.ts';
 import type { Db } from './db.ts';
 import type { TokenStore } from './auth.ts';
+import type { EventBus } from './events.ts';
 
 /** What every feature plugin can reach through `app.wangge`. */
 export interface Wangge {
   config: Config;
   db: Db;
   tokens: TokenStore;
+  events: EventBus;
 }
 
 declare module 'fastify' {
