@@ -15,6 +15,8 @@ export interface Config {
   WANGGE_DEFAULT_LEVELS: number;
   WANGGE_BASEMAP_STYLE_URL?: string;
   WANGGE_TOKEN_TTL_HOURS: number;
+  WANGGE_TILE_CACHE_MB: number;
+  WANGGE_TILE_FEATURE_CAP: number;
   LOG_LEVEL: string;
 }
 
@@ -35,6 +37,10 @@ const schema = {
     WANGGE_DEFAULT_LEVELS: { type: 'integer', minimum: 1, maximum: 200, default: 4 },
     WANGGE_BASEMAP_STYLE_URL: { type: 'string', pattern: '^(https?://|/)' },
     WANGGE_TOKEN_TTL_HOURS: { type: 'number', exclusiveMinimum: 0, default: 12 },
+    // In-process cache of encoded vector tiles, by size.
+    WANGGE_TILE_CACHE_MB: { type: 'number', minimum: 0, default: 128 },
+    // Features per tile at most; a tile that would hold more is cut and says so in a header.
+    WANGGE_TILE_FEATURE_CAP: { type: 'integer', minimum: 1, default: 50000 },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
   },
 } as const;

@@ -26,12 +26,20 @@ export type Progress = (stage: string, done: number, total: number) => void;
  * unit grids from the partition engine …), run in this order on first start.
  */
 export type DemoStep = (db: Db, jurisdictionId: number, config: Config, onProgress: Progress) => Promise<void>;
-export const demoSteps: DemoStep[] = [];
+
+/** Loads the feature demo steps lazily, so this module and the features' demo modules do not import each other at load time. */
+async function demoSteps(): Promise<DemoStep[]> {
+  const [grids, partition, incidents, hotspots] = await Promise.all([
+    import('../grids/demo.ts'), import('../partition/demo.ts'), import('../incidents/demo.ts'), import('../hotspots/demo.ts'),
+  ]);
+  // Unit grids (partition) come before incidents so that incidents locate into unit grids.
+  return [grids.gridsDemo, partition.partitionDemo, incidents.incidentsDemo, hotspots.hotspotsDemo];
+}
 
 /** Loads the shipped Monaco extract as the demo jurisdiction, then every demo step. */
 export async function loadDemo(db: Db, config: Config, onProgress: Progress): Promise<OsmImportReport> {
   const report = await loadDemoMap(db, config, onProgress);
-  for (const step of demoSteps) await step(db, report.jurisdictionId, config, onProgress);
+  for (const step of await demoSteps()) await step(db, report.jurisdictionId, config, onProgress);
   return report;
 }
 

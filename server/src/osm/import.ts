@@ -95,6 +95,7 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
     await q.query(sqlFile(import.meta.url, 'sql/build-grids.sql'), [jid, adminTiers[0].adminLevel, opts.minBuildingShare ?? 0.01, opts.codePrefix]);
     for (let level = 2; level <= adminTiers.length; level++) {
       await q.query(sqlFile(import.meta.url, 'sql/build-child-grids.sql'), [jid, adminTiers[level - 1].adminLevel, level]);
+      await q.query(sqlFile(import.meta.url, 'sql/fill-child-gaps.sql'), [jid, level]);
     }
     // Buildings and lines an extract carries from beyond the kept areas are not this jurisdiction's.
     await q.query(sqlFile(import.meta.url, 'sql/trim-outside.sql'), [jid]);
@@ -102,6 +103,7 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
     const { rows: counts } = await q.query<{ tier: number; n: number }>('SELECT tier, count(*)::int AS n FROM grids WHERE jurisdiction_id = $1 GROUP BY tier', [jid]);
     if (counts.length === 0) throw unprocessable('no_admin_areas', `No admin_level ${adminTiers[0].adminLevel} area in the file holds the buildings; check the tiers' admin levels`);
     for (const c of counts) report.grids[c.tier] = c.n;
+    await reportKept(q, jid, report);
     for (const layer of ['grids', 'households', 'barriers', 'basemap']) await q.query('SELECT bump_layer_version($1)', [layer]);
     progress('grids', adminTiers.length, adminTiers.length);
     return report;
@@ -114,4 +116,17 @@ async function insertBatches(q: Queryable, stage: string, sql: string, jid: numb
     progress(stage, Math.min(i + BATCH, items.length), items.length);
   }
   if (items.length === 0) progress(stage, 0, 0);
+}
+
+/** The report counts what the jurisdiction kept after trimming, not what the file held. */
+async function reportKept(q: Queryable, jid: number, report: OsmImportReport): Promise<void> {
+  const { rows } = await q.query<{ buildings: number; households: number; areas: number }>(
+    `SELECT (SELECT count(*) FROM households WHERE jurisdiction_id = $1)::int AS buildings,
+            (SELECT COALESCE(sum(households), 0) FROM households WHERE jurisdiction_id = $1)::int AS households,
+            (SELECT count(*) FROM basemap_areas WHERE jurisdiction_id = $1)::int AS areas`, [jid]);
+  report.households.buildings = rows[0].buildings;
+  report.households.households = rows[0].households;
+  report.basemapAreas = rows[0].areas;
+  const { rows: kinds } = await q.query<{ kind: string; n: number }>('SELECT kind, count(*)::int AS n FROM barriers WHERE jurisdiction_id = $1 GROUP BY kind ORDER BY kind', [jid]);
+  report.barriers = Object.fromEntries(kinds.map((k) => [k.kind, k.n]));
 }

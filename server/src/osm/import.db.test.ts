@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, uniq, type TestApp } from '../../test/helpers.ts';
+import { DEMO_PBF, DEMO_TIERS } from './demo.ts';
+import { importOsm, type OsmImportReport } from './import.ts';
+import { readOsmPbf, type OsmFeature } from './read-pbf.ts';
+
+let t: TestApp;
+let features: OsmFeature[];
+let report: OsmImportReport;
+const name = uniq('monaco');
+
+beforeAll(async () => {
+  t = await testApp();
+  features = await readOsmPbf(DEMO_PBF);
+  report = await importOsm(t.db, features, {
+    jurisdiction: { name }, tiers: DEMO_TIERS, rule: { dwellingM2: 90, defaultLevels: 4 }, codePrefix: '980', minBuildingShare: 0.2,
+  });
+});
+afterAll(async () => { await t?.close(); });
+
+describe('OSM import of the Monaco demo extract', () => {
+  it('reads the PBF and assembles the quarters as polygons', () => {
+    const quarters = features.filter((f) => f.properties.admin_level === '10' && f.geometry.type.endsWith('Polygon'));
+    expect(quarters.map((f) => f.properties.name).sort()).toEqual(
+      ['Fontvieille', 'Jardin Exotique', 'La Condamine', 'La Rousse', 'Larvotto', 'Les Monegetti', 'Monaco-Ville', 'Monte-Carlo', 'Sainte-Dévote']);
+  });
+
+  it('makes Monaco the top tier and its nine quarters the second, with nesting codes', async () => {
+    expect(report.grids).toEqual({ 1: 1, 2: 9 });
+    const { rows } = await t.db.query<{ tier: number; code: string; parent_code: string | null }>(
+      'SELECT tier, code, parent_code FROM grids WHERE jurisdiction_id = $1 ORDER BY code', [report.jurisdictionId]);
+    expect(rows[0]).toEqual({ tier: 1, code: '980001', parent_code: null });
+    for (const r of rows.slice(1)) {
+      expect(r.code).toMatch(/^980001\d{3}$/);
+      expect(r.parent_code).toBe('980001');
+    }
+  });
+
+  it('covers Monaco with its quarters: no gap, no overlap worth a square metre', async () => {
+    const { rows } = await t.db.query<{ parent: number; children: number; overlap: number }>(
+      `SELECT (SELECT ST_Area(geom::geography) FROM grids WHERE jurisdiction_id = $1 AND tier = 1) AS parent,
+              (SELECT ST_Area(ST_Union(geom)::geography) FROM grids WHERE jurisdiction_id = $1 AND tier = 2) AS children,
+              (SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, b.geom)::geography)), 0) FROM grids a JOIN grids b
+                 ON a.jurisdiction_id = b.jurisdiction_id AND a.code < b.code AND a.tier = 2 AND b.tier = 2 AND ST_Intersects(a.geom, b.geom)
+                WHERE a.jurisdiction_id = $1) AS overlap`, [report.jurisdictionId]);
+    expect(Math.abs(rows[0].parent - rows[0].children)).toBeLessThan(1);
+    expect(rows[0].overlap).toBeLessThan(1);
+  });
+
+  it('keeps only what lies in Monaco and derives households per grid from the buildings', async () => {
+    const { rows } = await t.db.query<{ outside: number; total: number; top: number; quarters: number }>(
+      `SELECT (SELECT count(*) FROM households h WHERE h.jurisdiction_id = $1 AND NOT EXISTS
+                 (SELECT 1 FROM grids g WHERE g.jurisdiction_id = $1 AND g.tier = 1 AND ST_Intersects(g.geom, h.pt))) AS outside,
+              (SELECT sum(households) FROM households WHERE jurisdiction_id = $1) AS total,
+              (SELECT households FROM grids WHERE jurisdiction_id = $1 AND tier = 1) AS top,
+              (SELECT sum(households) FROM grids WHERE jurisdiction_id = $1 AND tier = 2) AS quarters`, [report.jurisdictionId]);
+    expect(rows[0].outside).toBe(0);
+    expect(rows[0].top).toBe(rows[0].total);
+    expect(rows[0].total).toBeGreaterThan(20_000);
+    // A building on the line between two quarters would be counted twice; allow none.
+    expect(rows[0].quarters).toBe(rows[0].total);
+    // The report tells what was kept, not what the file held.
+    expect(report.households.households).toBe(rows[0].total);
+  });
+
+  it('stores roads, railways (tunnels marked) and the coast as barrier lines', async () => {
+    const { rows } = await t.db.query<{ kind: string; n: number; tunnels: number }>(
+      `SELECT kind, count(*)::int AS n, count(*) FILTER (WHERE (attributes->>'tunnel')::boolean)::int AS tunnels
+         FROM barriers WHERE jurisdiction_id = $1 GROUP BY kind ORDER BY kind`, [report.jurisdictionId]);
+    const byKind = Object.fromEntries(rows.map((r) => [r.kind, r]));
+    expect(byKind.road.n).toBeGreaterThan(1500);
+    expect(byKind.railway.n).toBeGreaterThan(0);
+    expect(byKind.coast.n).toBeGreaterThan(0);
+  });
+
+  it('refuses a second jurisdiction of the same name and writes nothing', async () => {
+    const before = (await t.db.query('SELECT count(*)::int AS n FROM households')).rows[0].n;
+    await expect(importOsm(t.db, features, { jurisdiction: { name }, tiers: DEMO_TIERS, rule: { dwellingM2: 90, defaultLevels: 4 }, codePrefix: '980' }))
+      .rejects.toMatchObject({ statusCode: 409, code: 'jurisdiction_exists' });
+    expect((await t.db.query('SELECT count(*)::int AS n FROM households')).rows[0].n).toBe(before);
+  });
+});
