@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, errorCode, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
+import { seedStreet } from './testkit.ts';
+
+let t: TestApp;
+let planner: string;
+beforeAll(async () => { t = await testApp(); planner = await tokenFor(t, ['planner']); });
+afterAll(async () => { await t?.close(); });
+
+const FIX = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
+
+function multipart(fields: Record<string, string | number>, file?: { name: string; content: Buffer | string }) {
+  const boundary = `----wangge${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+    parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
+    parts.push(Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, ...bearer(planner) } };
+}
+
+async function startImport(app: TestApp['app'], fields: Record<string, string | number>, file?: { name: string; content: Buffer | string }) {
+  return app.inject({ method: 'POST', url: '/api/imports', ...multipart(fields, file) });
+}
+
+async function finished(id: number, tries = 200) {
+  for (let i = 0; i < tries; i++) {
+    const res = await t.app.inject({ method: 'GET', url: `/api/imports/${id}`, headers: bearer(planner) });
+    const job = res.json();
+    if (job.status === 'done' || job.status === 'failed') return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('import did not finish');
+}
+
+const read = (name: string) => ({ name, content: fs.readFileSync(path.join(FIX, name)) });
+
+describe('POST /api/imports', () => {
+  it('imports communities from a CSV with WKT and derives households from an imported CSV of points', async () => {
+    const jid = await seedStreet(t.db, uniq('imp'), { perHalf: 0 });
+    const hh = await startImport(t.app, { kind: 'households', jurisdiction: jid, householdsField: 'households', onReject: 'skip' }, read('households-lonlat.csv'));
+    expect(hh.statusCode).toBe(202);
+    const hhJob = await finished(hh.json().id);
+    expect(hhJob.status).toBe('done');
+    expect(hhJob.report.rejected).toEqual([
+      { ref: 3, reason: 'households is missing' },
+      { ref: 4, reason: 'geometry cannot be read as WKT in WGS84' },
+      { ref: 5, reason: 'households is not a whole number ≥ 0 (-3)' },
+    ]);
+    expect(hhJob.report.written).toEqual({ households: 2 });
+    const res = await startImport(t.app, { kind: 'grids', jurisdiction: jid, parent: '110101001', tier: 2 }, read('communities-wkt.csv'));
+    const job = await finished(res.json().id);
+    expect(job.status).toBe('done');
+    expect(job.report.written).toEqual({ grids: 2 });
+    const { rows } = await t.db.query('SELECT code, households FROM grids WHERE jurisdiction_id = $1 AND tier = 2 AND valid_to IS NULL ORDER BY code', [jid]);
+    expect(rows).toEqual([{ code: '110101001001', households: 120 }, { code: '110101001002', households: 130 }]);
+  });
+
+  it('fails the whole job on a rejected feature by default and writes nothing', async () => {
+    const jid = await seedStreet(t.db, uniq('imp'), { perHalf: 0 });
+    const res = await startImport(t.app, { kind: 'households', jurisdiction: jid, householdsField: 'households' }, read('households-lonlat.csv'));
+    const job = await finished(res.json().id);
+    expect(job.status).toBe('failed');
+    expect(job.error.code).toBe('features_rejected');
+    expect(job.report.rejected).toHaveLength(3);
+    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM households WHERE jurisdiction_id = $1', [jid]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('refuses a GeoJSON with a gap with the topology report', async () => {
+    const jid = await seedStreet(t.db, uniq('imp'));
+    const res = await startImport(t.app, { kind: 'grids', jurisdiction: jid, parent: '110101001' }, read('gap-between-siblings.geojson'));
+    const job = await finished(res.json().id);
+    expect(job.status).toBe('failed');
+    expect(job.error.code).toBe('topology_errors');
+    expect(job.report.topology.errors.map((e: { kind: string }) => e.kind)).toEqual(['gap']);
+    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM grids WHERE jurisdiction_id = $1 AND tier = 2', [jid]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('reads projected coordinates when the CRS is declared and rejects them when it is not', async () => {
+    const jid = await seedStreet(t.db, uniq('imp'), { perHalf: 0 });
+    // Web-mercator metres of 116.405 E, 39.905 N and 116.415 E, 39.905 N.
+    const csv = 'x,y\n12958145.33,4852146.73\n12959258.52,4852146.73\n';
+    const wrong = await finished((await startImport(t.app, { kind: 'households', jurisdiction: jid }, { name: 'pts.csv', content: csv })).json().id);
+    expect(wrong.status).toBe('failed');
+    expect(wrong.report.rejected[0].reason).toMatch(/crs declaration/);
+    const right = await finished((await startImport(t.app, { kind: 'households', jurisdiction: jid, crs: 'EPSG:3857' }, { name: 'pts.csv', content: csv })).json().id);
+    expect(right.status).toBe('done');
+    const { rows } = await t.db.query('SELECT round(ST_X(pt)::numeric, 4)::float8 AS x FROM households WHERE jurisdiction_id = $1 ORDER BY 1', [jid]);
+    expect(rows.map((r) => r.x)).toEqual([116.405, 116.415]);
+  });
+
+  it('imports two tiers from one file, parents first, and validates the top tier', async () => {
+    const jid = await seedStreet(t.db, uniq('imp'), { perHalf: 0 });
+    const job = await finished((await startImport(t.app, { kind: 'grids', jurisdiction: jid, parentField: 'parent', replaceChildren: 'false', acceptWarnings: 'true' }, read('street-and-communities.geojson'))).json().id);
+    expect(job.error).toBeNull();
+    expect(job.report.written).toEqual({ grids: 3 });
+    expect(job.report.changeSets).toHaveLength(2);
+    const { rows } = await t.db.query('SELECT code, tier, parent_code FROM grids WHERE jurisdiction_id = $1 AND valid_to IS NULL ORDER BY code', [jid]);
+    expect(rows.map((r) => [r.code, r.tier, r.parent_code])).toEqual([
+      ['110101001', 1, null], ['110101002', 1, null], ['110101002001', 2, '110101002'], ['110101002002', 2, '110101002']]);
+    const top = await t.app.inject({ method: 'GET', url: `/api/grids/validate?jurisdiction=${jid}`, headers: bearer(planner) });
+    expect(top.json()).toMatchObject({ ok: true, tier: 1, checkedGrids: 2, errors: [] });
+  });
+
+  it('imports incidents through the incidents importer, located into grids', async () => {
+    const jid = await seedStreet(t.db, uniq('imp'), { perHalf: 0 });
+    const csv = 'date,longitude,latitude\n2025-03-01 08:05,116.405,39.905\n2025-03-02 09:00,116.415,39.905\nbad,116.4,39.9\n';
+    const job = await finished((await startImport(t.app, { kind: 'incidents', jurisdiction: jid, category: '0404', timeZone: 'Asia/Shanghai', onReject: 'skip' }, { name: 'hist.csv', content: csv })).json().id);
+    expect(job.error).toBeNull();
+    expect(job.report).toMatchObject({ features: 3, accepted: 2, written: { incidents: 2, located: 2 } });
+    expect(job.report.rejected).toHaveLength(1);
+    const { rows } = await t.db.query('SELECT grid_code FROM incidents WHERE jurisdiction_id = $1 ORDER BY reported_at', [jid]);
+    expect(rows.map((r) => r.grid_code)).toEqual(['110101001', '110101001']);
+  });
+
+  it('makes a new jurisdiction from an OSM PBF extract', async () => {
+    const { DEMO_PBF } = await import('../osm/demo.ts');
+    const tiers = JSON.stringify([{ adminLevel: 8, name: '市', nameEn: 'Commune' }, { adminLevel: 10, name: '社区', nameEn: 'Quarter' }, { name: '网格', nameEn: 'Unit grid' }]);
+    const bad = await startImport(t.app, { kind: 'osm', name: uniq('osm'), tiers: '[{"name":"x"}]' }, { name: 'm.osm.pbf', content: 'x' });
+    expect(bad.statusCode).toBe(400);
+    expect(errorCode(bad)).toBe('bad_tiers');
+    const res = await startImport(t.app, { kind: 'osm', name: uniq('摩纳哥'), tiers, codePrefix: '980', minBuildingShare: 0.2 }, { name: 'monaco.osm.pbf', content: fs.readFileSync(DEMO_PBF) });
+    expect(res.statusCode).toBe(202);
+    const job = await finished(res.json().id, 2400);
+    expect(job.error).toBeNull();
+    expect(job.report.written['grids.tier1']).toBe(1);
+    expect(job.report.written['grids.tier2']).toBe(9);
+    expect(job.jurisdictionId).toBe(job.report.written.jurisdictionId);
+    const loc = await t.app.inject({ method: 'GET', url: `/api/locate?lng=7.4246&lat=43.7384&jurisdiction=${job.jurisdictionId}` });
+    expect(loc.json().chain.map((c: { tier: number }) => c.tier)).toEqual([1, 2]);
+  });
+
+  it('imports grids from a zipped Shapefile', async () => {
+    const jid = await seedStreet(t.db, uniq('imp'));
+    const { default: shpwrite } = await import('@mapbox/shp-write');
+    const fc = JSON.parse(fs.readFileSync(path.join(FIX, 'clean-two-halves.geojson'), 'utf8'));
+    const zip = await shpwrite.zip<'nodebuffer'>(fc, { outputType: 'nodebuffer', compression: 'DEFLATE', types: { polygon: 'halves' } });
+    const job = await finished((await startImport(t.app, { kind: 'grids', jurisdiction: jid, parent: '110101001' }, { name: 'halves.zip', content: zip as Buffer })).json().id);
+    expect(job.error).toBeNull();
+    expect(job.report).toMatchObject({ format: 'shapefile', crs: 'WGS84 (from the .prj)', written: { grids: 2 } });
+    const { rows } = await t.db.query('SELECT code, name, households FROM grids WHERE jurisdiction_id = $1 AND tier = 2 ORDER BY code', [jid]);
+    expect(rows).toEqual([{ code: '110101001001', name: 'west', households: 150 }, { code: '110101001002', name: 'east', households: 150 }]);
+  });
+
+  it('answers specific 4xx for bad requests', async () => {
+    const jid = await seedStreet(t.db, uniq('imp'));
+    const noFile = await startImport(t.app, { kind: 'grids', jurisdiction: jid });
+    expect([400, 406]).toContain(noFile.statusCode);
+    expect(errorCode(noFile)).toBe('file_required');
+    const badKind = await startImport(t.app, { kind: 'cats', jurisdiction: jid }, { name: 'a.csv', content: 'x,y\n1,2\n' });
+    expect(errorCode(badKind)).toBe('bad_kind');
+    const shp = await startImport(t.app, { kind: 'grids', jurisdiction: jid }, { name: 'a.zip', content: 'PK' });
+    expect(shp.statusCode).toBe(202);
+    expect((await finished(shp.json().id)).error.code).toBe('invalid_shapefile');
+    const gpkg = await startImport(t.app, { kind: 'grids', jurisdiction: jid }, { name: 'a.gpkg', content: 'SQLite format 3' });
+    expect((await finished(gpkg.json().id)).error.code).toBe('invalid_geopackage');
+    const pbf = await startImport(t.app, { kind: 'grids', jurisdiction: jid }, { name: 'a.pbf', content: 'x' });
+    expect((await finished(pbf.json().id)).error.code).toBe('unsupported_format');
+    const empty = await finished((await startImport(t.app, { kind: 'grids', jurisdiction: jid }, { name: 'a.geojson', content: '' })).json().id);
+    expect(empty.error.code).toBe('empty_file');
+    const emptyFc = await finished((await startImport(t.app, { kind: 'grids', jurisdiction: jid }, { name: 'a.geojson', content: '{"type":"FeatureCollection","features":[]}' })).json().id);
+    expect(emptyFc.error.code).toBe('empty_file');
+  });
+
+  it('rejects a file over the configured limit with 413 and a clear code', async () => {
+    const small = await testApp({ WANGGE_UPLOAD_LIMIT_MB: 0.001 });
+    try {
+      const jid = await seedStreet(small.db, uniq('imp'));
+      const res = await startImport(small.app, { kind: 'households', jurisdiction: jid }, { name: 'big.csv', content: 'x,y\n' + '1,2\n'.repeat(2000) });
+      expect(res.statusCode).toBe(413);
+      expect(errorCode(res)).toBe('file_too_large');
+      expect(res.json().error.message).toMatch(/big\.csv is larger than the upload limit of 0\.001 MB/);
+    } finally {
+      await small.close();
+    }
+  });
+});
