@@ -1,0 +1,194 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { audit } from '../core/audit.ts';
+import { bearerSecurity, requireRole } from '../core/auth.ts';
+import { badRequest, conflict, unprocessable } from '../core/errors.ts';
+import { checkShape } from '../grids/geojson.ts';
+import { publishGrids } from '../grids/publish.ts';
+import { resolveJurisdiction } from '../grids/util.ts';
+import { PartitionJobs } from './jobs.ts';
+import { withDefaults, type PartitionParams } from './params.ts';
+import { moveBlocks, type Move } from './edit.ts';
+import { blocksCollection, getJob, gridsCollection, jobOut, listJobs } from './repository.ts';
+import { createBody, featureCollection, idParams, jobOut as jobSchema, publishBody } from './schemas.ts';
+
+type CreateBody = Partial<PartitionParams> & { parentCode?: string; area?: unknown; jurisdictionId?: number };
+const errorRef = { $ref: 'Error#' } as const;
+const VARIANTS = ['proposal', 'current', 'h3', 'kmeans'] as const;
+
+/** The partition feature's routes: start a proposal job, watch it, read its grids, cancel, publish. */
+const partitionRoutes: FastifyPluginAsync = async (app) => {
+  const { db, events } = app.wangge;
+  const jobs = new PartitionJobs(db, events, app.log);
+  app.addHook('onClose', async () => { await jobs.close(); });
+  // Jobs a previous process left unfinished will never finish. Done once the server is ready, and
+  // tolerant of a database that is down at start: health must still answer then.
+  app.addHook('onReady', async () => {
+    try {
+      await db.query(`UPDATE partition_jobs SET status = 'failed', stage = 'failed', finished_at = now(),
+                             error = '{"code": "interrupted", "message": "The server stopped while the job ran; start it again"}'
+                       WHERE status IN ('queued', 'running')`);
+    } catch (err) {
+      app.log.warn({ err }, 'could not mark interrupted partition jobs as failed');
+    }
+  });
+
+  app.post<{ Body: CreateBody }>('/api/partitions', {
+    preHandler: requireRole('planner'),
+    schema: {
+      tags: ['partition'], summary: 'Start a partition proposal job (202 with its id)', security: bearerSecurity, body: createBody,
+      response: { 202: { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, status: { type: 'string' } } }, 400: errorRef, 404: errorRef, 422: errorRef },
+    },
+  }, async (request, reply) => {
+    const b = request.body;
+    if ((b.parentCode === undefined) === (b.area === undefined)) throw badRequest('area_required', 'Give exactly one of parentCode and area');
+    if (b.targetHouseholds !== undefined && b.targetPeople !== undefined) throw badRequest('target_conflict', 'Give targetHouseholds or targetPeople, not both');
+    const { parentCode, area, jurisdictionId: jid, ...rest } = b;
+    const params = withDefaults(rest);
+    const id = await db.tx(async (q) => {
+      let jurisdictionId: number;
+      let areaSql: string;
+      let args: unknown[];
+      if (parentCode !== undefined) {
+        jurisdictionId = await resolveJurisdiction(q, parentCode, jid, new Date());
+        const { rows } = await q.query('SELECT 1 FROM grids WHERE jurisdiction_id = $1 AND code = $2 AND valid_to IS NULL', [jurisdictionId, parentCode]);
+        if (!rows[0]) throw unprocessable('parent_not_current', `Grid ${parentCode} has no current version to cut`);
+        areaSql = `(SELECT ST_Multi(geom) FROM grids WHERE jurisdiction_id = $1 AND code = $2 AND valid_to IS NULL)`;
+        args = [jurisdictionId, parentCode];
+      } else {
+        if (jid === undefined) throw badRequest('jurisdiction_required', 'A drawn area needs jurisdictionId');
+        const { rows: j } = await q.query('SELECT 1 FROM jurisdictions WHERE id = $1', [jid]);
+        if (!j[0]) throw badRequest('unknown_jurisdiction', `No jurisdiction ${jid}`);
+        const problem = checkShape(area);
+        if (problem) throw unprocessable('invalid_area', `The area is not a usable polygon: ${problem.reason}`, problem);
+        const { rows: v } = await q.query<{ reason: string }>('SELECT ST_IsValidReason(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)) AS reason', [JSON.stringify(area)]);
+        if (v[0].reason !== 'Valid Geometry') throw unprocessable('invalid_area', `The area is not a valid polygon: ${v[0].reason}`);
+        jurisdictionId = jid;
+        areaSql = `ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))`;
+        args = [jurisdictionId, JSON.stringify(area)];
+      }
+      const { rows } = await q.query<{ id: number }>(
+        `INSERT INTO partition_jobs (jurisdiction_id, parent_code, area, params, created_by)
+         VALUES ($1, $3, ${areaSql}, $4, $5) RETURNING id`,
+        [...args, parentCode ?? null, JSON.stringify(params), request.user?.id ?? null]);
+      await audit(q, request.user ?? null, 'create', 'partition_job', rows[0].id, { parentCode: parentCode ?? null, params });
+      return { id: rows[0].id, jurisdictionId };
+    });
+    jobs.enqueue(id.id, id.jurisdictionId);
+    return reply.status(202).send({ id: id.id, status: 'queued' });
+  });
+
+  app.get<{ Querystring: { jurisdiction?: number } }>('/api/partitions', {
+    preHandler: requireRole('planner', 'analyst'),
+    schema: {
+      tags: ['partition'], summary: 'Recent partition jobs (without their grids)', security: bearerSecurity,
+      querystring: { type: 'object', additionalProperties: false, properties: { jurisdiction: { type: 'integer' } } },
+      response: { 200: { type: 'array', items: jobSchema } },
+    },
+  }, async (request) => (await listJobs(db, request.query.jurisdiction ?? null)).map((j) => jobOut(j)));
+
+  app.get<{ Params: { id: number } }>('/api/partitions/:id', {
+    preHandler: requireRole('planner', 'analyst'),
+    schema: {
+      tags: ['partition'], summary: 'A partition job: status, stage, progress; when done the result with metrics, baselines and the proposed grids',
+      security: bearerSecurity, params: idParams, response: { 200: jobSchema, 404: errorRef },
+    },
+  }, async (request) => {
+    const j = await getJob(db, request.params.id);
+    if (j.status !== 'done' || !j.result) return jobOut(j);
+    const r = j.result as { target: number; by: string };
+    return jobOut(j, await gridsCollection(db, j.id, 'proposal', r.target, r.by));
+  });
+
+  app.get<{ Params: { id: number }; Querystring: { variant?: string } }>('/api/partitions/:id/grids', {
+    preHandler: requireRole('planner', 'analyst'),
+    schema: {
+      tags: ['partition'], summary: 'The grids of a proposal, of the current grids or of a baseline (h3, kmeans), with their metrics',
+      security: bearerSecurity, params: idParams,
+      querystring: { type: 'object', additionalProperties: false, properties: { variant: { type: 'string', enum: [...VARIANTS] } } },
+      response: { 200: featureCollection, 404: errorRef, 409: errorRef },
+    },
+  }, async (request) => {
+    const j = await getJob(db, request.params.id);
+    if (j.status !== 'done' || !j.result) throw conflict('partition_not_done', `Job ${j.id} is ${j.status}`);
+    const r = j.result as { target: number; by: string };
+    return gridsCollection(db, j.id, request.query.variant ?? 'proposal', r.target, r.by);
+  });
+
+  app.get<{ Params: { id: number } }>('/api/partitions/:id/blocks', {
+    preHandler: requireRole('planner', 'analyst'),
+    schema: {
+      tags: ['partition'], summary: 'The blocks of a proposal (faces of the barrier network, split between buildings where too big) with their grid',
+      security: bearerSecurity, params: idParams,
+      response: { 200: { type: 'object', properties: { type: { type: 'string' }, features: { type: 'array', items: { type: 'object', additionalProperties: true } } } }, 404: errorRef, 409: errorRef },
+    },
+  }, async (request) => {
+    const j = await getJob(db, request.params.id);
+    if (j.status !== 'done') throw conflict('partition_not_done', `Job ${j.id} is ${j.status}`);
+    return blocksCollection(db, j.id);
+  });
+
+  app.post<{ Params: { id: number }; Body: { moves: Move[] } }>('/api/partitions/:id/moves', {
+    preHandler: requireRole('planner'),
+    schema: {
+      tags: ['partition'], summary: 'Edit a proposal: move blocks between its grids (all blocks of a grid = merge); grids stay one piece, metrics are recomputed',
+      security: bearerSecurity, params: idParams,
+      body: {
+        type: 'object', required: ['moves'], additionalProperties: false,
+        properties: { moves: { type: 'array', minItems: 1, maxItems: 5000, items: { type: 'object', required: ['block', 'to'], additionalProperties: false, properties: { block: { type: 'integer' }, to: { type: 'integer', description: 'seq of the grid the block moves to' } } } } },
+      },
+      response: {
+        200: { type: 'object', properties: { changed: { type: 'array', items: { type: 'integer' } }, removed: { type: 'array', items: { type: 'integer' } }, metrics: { type: ['object', 'null'], additionalProperties: true } } },
+        400: errorRef, 404: errorRef, 409: errorRef, 422: errorRef,
+      },
+    },
+  }, async (request) => {
+    const result = await moveBlocks(db, request.params.id, request.body.moves);
+    await audit(db, request.user ?? null, 'edit', 'partition_job', request.params.id, { moves: request.body.moves.length, changed: result.changed, removed: result.removed });
+    return result;
+  });
+
+  app.post<{ Params: { id: number } }>('/api/partitions/:id/cancel', {
+    preHandler: requireRole('planner'),
+    schema: {
+      tags: ['partition'], summary: 'Cancel a queued or running job', security: bearerSecurity, params: idParams,
+      response: { 202: { type: 'object', properties: { id: { type: 'integer' }, status: { type: 'string' } } }, 404: errorRef, 409: errorRef },
+    },
+  }, async (request, reply) => {
+    const j = await getJob(db, request.params.id);
+    if (j.status !== 'queued' && j.status !== 'running') throw conflict('partition_finished', `Job ${j.id} is already ${j.status}`);
+    await jobs.cancel(j.id);
+    return reply.status(202).send({ id: j.id, status: (await getJob(db, j.id)).status });
+  });
+
+  app.post<{ Params: { id: number }; Body: { acceptWarnings?: boolean; summary?: string } }>('/api/partitions/:id/publish', {
+    preHandler: requireRole('planner'),
+    schema: {
+      tags: ['partition'], summary: 'Publish a done proposal as the parent\'s new children (topology check + a new version through the grids feature)',
+      security: bearerSecurity, params: idParams, body: publishBody,
+      response: { 200: { type: 'object', additionalProperties: true, properties: { changeSetId: { type: 'integer' }, opened: { type: 'integer' }, closed: { type: 'integer' } } }, 404: errorRef, 409: errorRef, 422: errorRef },
+    },
+  }, async (request) => {
+    const j = await getJob(db, request.params.id);
+    if (j.status !== 'done') throw conflict('partition_not_done', `Job ${j.id} is ${j.status}`);
+    if (!j.parentCode) throw unprocessable('no_parent', 'Only a proposal for a grid (parentCode) can be published; a drawn area has no parent');
+    if (j.publishedChangeSetId) throw conflict('already_published', `Job ${j.id} was published as change set ${j.publishedChangeSetId}`);
+    const result = await db.tx(async (q) => {
+      const { rows: pr } = await q.query<{ tier: number }>('SELECT tier FROM grids WHERE jurisdiction_id = $1 AND code = $2 AND valid_to IS NULL', [j.jurisdictionId, j.parentCode]);
+      if (!pr[0]) throw unprocessable('parent_not_current', `Grid ${j.parentCode} has no current version any more`);
+      const { rows } = await q.query<{ code: string; geom: object }>(
+        `SELECT code, ST_AsGeoJSON(geom, 15)::json AS geom FROM partition_grids WHERE job_id = $1 AND variant = 'proposal' ORDER BY code`, [j.id]);
+      const published = await publishGrids(q, {
+        jurisdictionId: j.jurisdictionId, parentCode: j.parentCode, tier: pr[0].tier + 1, replaceChildren: true,
+        grids: rows.map((r) => ({ code: r.code, name: r.code, geom: r.geom as never })),
+        user: request.user ?? null, acceptWarnings: request.body?.acceptWarnings ?? false,
+        summary: request.body?.summary ?? `Partition proposal ${j.id}`,
+      });
+      await q.query('UPDATE partition_jobs SET published_change_set_id = $2 WHERE id = $1', [j.id, published.changeSetId]);
+      return published;
+    });
+    events.publish('grids.published', j.jurisdictionId, { changeSetId: result.changeSetId, parentCode: j.parentCode, partitionJob: j.id, opened: result.opened.length, closed: result.closed.length });
+    return { changeSetId: result.changeSetId, opened: result.opened.length, closed: result.closed.length, report: result.report };
+  });
+};
+
+export default partitionRoutes;

@@ -1,0 +1,106 @@
+/** JSON schemas of the partition routes (OpenAPI is generated from them). */
+
+const classes = { type: 'array', maxItems: 60, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 40 } } as const;
+
+export const createBody = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Give parentCode (a current grid to cut) or area (a drawn polygon, with jurisdictionId).',
+  properties: {
+    parentCode: { type: 'string', minLength: 1, maxLength: 40 },
+    area: { type: 'object', additionalProperties: true, description: 'GeoJSON Polygon or MultiPolygon (WGS84)' },
+    jurisdictionId: { type: 'integer', minimum: 1 },
+    targetHouseholds: { type: 'integer', minimum: 1, maximum: 100000, description: 'Households per unit grid (default 200)' },
+    targetPeople: { type: 'integer', minimum: 1, maximum: 300000, description: 'People per unit grid, instead of households' },
+    tolerance: { type: 'number', minimum: 0.01, maximum: 0.9, description: 'Band half-width as a share of the target (default 0.2 = ±20 %)' },
+    hardClasses: { ...classes, description: 'Barrier classes never crossed (default motorway, trunk, rail, river, canal, coastline …)' },
+    preferredClasses: { ...classes, description: 'Barrier classes grids follow (default the other road classes, footways, steps, streams)' },
+    keepLowerBorders: { type: 'boolean', description: 'Treat the current lower-tier grid borders as hard barriers' },
+    rural: { type: 'boolean', description: 'Rural mode: blocks cut only by hard and main-road classes, so villages stay whole' },
+    seed: { type: 'integer', minimum: 0, maximum: 2147483647 },
+    baselines: { type: 'boolean', description: 'Also compute the current grids\' and the H3 / k-means baselines\' metrics (default true)' },
+  },
+} as const;
+
+export const summary = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    grids: { type: 'integer' }, min: { type: 'number' }, median: { type: 'number' }, max: { type: 'number' },
+    bandShare: { type: 'number' }, bandShareUnflagged: { type: 'number' },
+    flagged: { type: 'object', additionalProperties: { type: 'integer' } },
+    meanPolsbyPopper: { type: 'number' }, minPolsbyPopper: { type: 'number' }, barrierShare: { type: 'number' },
+    crossedHard: { type: 'integer' }, crossedHardReasons: { type: 'array', items: { type: 'string' } },
+    runtimeMs: { type: 'number' }, units: { type: 'integer' }, blocks: { type: 'integer' },
+  },
+} as const;
+
+const variant = { type: ['object', 'null'], additionalProperties: true, properties: { summary, resolution: { type: 'integer' } } } as const;
+
+export const featureCollection = {
+  type: 'object',
+  required: ['type', 'features'],
+  properties: {
+    type: { type: 'string', enum: ['FeatureCollection'] },
+    features: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          type: { type: 'string' },
+          geometry: { type: 'object', additionalProperties: true },
+          properties: {
+            type: 'object',
+            properties: {
+              seq: { type: 'integer' }, code: { type: ['string', 'null'] }, households: { type: 'integer' }, population: { type: 'number' },
+              areaM2: { type: ['number', 'null'] }, polsbyPopper: { type: ['number', 'null'] },
+              barrierShare: { type: 'object', additionalProperties: { type: 'number' } },
+              deviation: { type: ['number', 'null'], description: 'Relative deviation from the target' },
+              flag: { type: ['string', 'null'], enum: ['tower', 'enclosed', 'empty', null] }, flagReason: { type: ['string', 'null'] },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const jobOut = {
+  type: 'object',
+  required: ['id', 'status', 'stage', 'progress'],
+  properties: {
+    id: { type: 'integer' },
+    jurisdictionId: { type: 'integer' },
+    parentCode: { type: ['string', 'null'] },
+    status: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'cancelled'] },
+    stage: { type: 'string' },
+    progress: { type: 'number' },
+    params: { type: 'object', additionalProperties: true },
+    createdAt: { type: 'string' },
+    finishedAt: { type: ['string', 'null'] },
+    error: { type: ['object', 'null'], additionalProperties: true },
+    publishedChangeSetId: { type: ['integer', 'null'] },
+    result: {
+      type: ['object', 'null'],
+      properties: {
+        by: { type: 'string' }, target: { type: 'number' }, band: { type: 'array', items: { type: 'number' } },
+        metrics: { type: ['object', 'null'], additionalProperties: true, properties: summary.properties },
+        current: variant,
+        baselines: { type: ['object', 'null'], properties: { h3: variant, kmeans: variant } },
+        runtimeMs: { type: 'number' },
+        grids: featureCollection,
+      },
+    },
+  },
+} as const;
+
+export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+
+export const publishBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    acceptWarnings: { type: 'boolean', description: 'Publish even with topology warnings (households outside the band)' },
+    summary: { type: 'string', maxLength: 500 },
+  },
+} as const;
