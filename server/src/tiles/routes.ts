@@ -1,0 +1,123 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import { hasRole } from '../core/auth.ts';
+import { HttpError, notFound } from '../core/errors.ts';
+import { renderTile } from './encode.ts';
+import { TILESETS, tilesetById, type Tileset } from './tilesets.ts';
+import { LayerVersions } from './versions.ts';
+
+interface CachedTile {
+  body: Buffer;
+  truncated: boolean;
+}
+
+/** `/tiles`: TileJSON per tileset and version-keyed vector tiles with ETags and an in-process LRU. */
+export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
+  const { db, config } = app.wangge;
+  const versions = new LayerVersions(db);
+  const cache = new LRUCache<string, CachedTile>({
+    maxSize: Math.max(1, Math.round(config.WANGGE_TILE_CACHE_MB * 1024 * 1024)),
+    // Empty tiles still take a slot's worth of bookkeeping.
+    sizeCalculation: (t) => t.body.length + 64,
+  });
+
+  app.get('/tiles', {
+    schema: {
+      tags: ['tiles'],
+      summary: 'The tilesets, with their TileJSON URLs',
+      response: { 200: { type: 'object', properties: { tilesets: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, description: { type: 'string' }, tilejson: { type: 'string' }, public: { type: 'boolean' } } } } } } },
+    },
+  }, async () => ({
+    tilesets: TILESETS.map((t) => ({ id: t.id, description: t.description, tilejson: `/tiles/${t.id}.json`, public: t.roles === null })),
+  }));
+
+  app.get<{ Params: { tileset: string } }>('/tiles/:tileset.json', {
+    schema: {
+      tags: ['tiles'],
+      summary: 'TileJSON 3.0 of one tileset; its tile URL carries the current data version',
+      params: { type: 'object', required: ['tileset'], properties: { tileset: { type: 'string' } } },
+    },
+  }, async (request, reply) => {
+    const t = tileset(request.params.tileset);
+    checkAccess(t, request);
+    // TileJSON is asked for rarely and decides the tile URLs: always the latest version.
+    const v = await versions.of(t.dependsOn, undefined, true);
+    const bounds = await extent();
+    reply.header('cache-control', 'no-cache');
+    return {
+      tilejson: '3.0.0',
+      name: t.id,
+      description: t.description,
+      version: v,
+      attribution: '© OpenStreetMap contributors (ODbL)',
+      scheme: 'xyz',
+      tiles: [`/tiles/${t.id}/{z}/{x}/{y}.mvt?v=${v}`],
+      minzoom: t.minzoom,
+      maxzoom: t.maxzoom,
+      bounds,
+      center: [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 13],
+      vector_layers: t.vectorLayers.map((l) => ({ ...l, minzoom: t.minzoom, maxzoom: t.maxzoom })),
+    };
+  });
+
+  app.get<{ Params: { tileset: string; z: number; x: number; y: number }; Querystring: { v?: string } }>('/tiles/:tileset/:z/:x/:y.mvt', {
+    schema: {
+      tags: ['tiles'],
+      summary: 'One Mapbox Vector Tile (ETag; immutable when ?v= is the current version)',
+      params: {
+        type: 'object',
+        required: ['tileset', 'z', 'x', 'y'],
+        properties: { tileset: { type: 'string' }, z: { type: 'integer', minimum: 0, maximum: 22 }, x: { type: 'integer', minimum: 0 }, y: { type: 'integer', minimum: 0 } },
+      },
+      querystring: { type: 'object', properties: { v: { type: 'string', maxLength: 64 }, access_token: { type: 'string' } } },
+    },
+  }, async (request, reply) => {
+    const { z, x, y } = request.params;
+    const t = tileset(request.params.tileset);
+    if (x >= 2 ** z || y >= 2 ** z) throw new HttpError(400, 'tile_out_of_range', `Tile ${z}/${x}/${y} does not exist: x and y must be below 2^z = ${2 ** z}`);
+    if (z > t.maxzoom) throw new HttpError(400, 'zoom_out_of_range', `Tileset ${t.id} goes up to zoom ${t.maxzoom}; overzoom on the client`);
+    checkAccess(t, request);
+    const figures = t.figuresRoles ? hasRole(request.user, t.figuresRoles) : false;
+    const v = await versions.of(t.dependsOn, request.query.v);
+    const variant = figures ? 'f' : 'p';
+    const etag = `"${t.id}-${z}-${x}-${y}-${v}-${variant}"`;
+    reply.header('etag', etag);
+    // Figures differ by who asks: shared caches must not mix the variants.
+    reply.header('vary', 'authorization');
+    reply.header('cache-control', request.query.v === v ? `${figures ? 'private' : 'public'}, max-age=31536000, immutable` : 'no-cache');
+    if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+    const key = `${t.id}/${z}/${x}/${y}/${v}/${variant}`;
+    let tile = cache.get(key);
+    if (!tile) {
+      const arg = t.source.includes('$5') ? figures : null;
+      const r = await renderTile(db, db.kind, { source: t.source, z, x, y, cap: config.WANGGE_TILE_FEATURE_CAP, arg });
+      tile = { body: r.body, truncated: r.truncated };
+      cache.set(key, tile);
+    }
+    return sendTile(reply, tile);
+  });
+
+  function tileset(id: string): Tileset {
+    const t = tilesetById.get(id);
+    if (!t) throw notFound('unknown_tileset', `No tileset "${id}"; GET /tiles lists them: ${TILESETS.map((s) => s.id).join(', ')}`);
+    return t;
+  }
+
+  async function extent(): Promise<[number, number, number, number]> {
+    const { rows } = await db.query<{ b: number[] | null }>(
+      'SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS b FROM (SELECT ST_Extent(geom) AS e FROM grids WHERE valid_to IS NULL) s');
+    return (rows[0]?.b ?? [-180, -85.0511, 180, 85.0511]) as [number, number, number, number];
+  }
+}
+
+function checkAccess(t: Tileset, request: FastifyRequest): void {
+  if (t.roles === null) return;
+  if (!request.user) throw new HttpError(401, 'unauthenticated', `The ${t.id} tiles need a signed-in role: send a bearer token (or ?access_token=)`);
+  if (!hasRole(request.user, t.roles)) throw new HttpError(403, 'forbidden', `The ${t.id} tiles need one of the roles: ${t.roles.join(', ')}`);
+}
+
+function sendTile(reply: FastifyReply, tile: CachedTile): FastifyReply {
+  if (tile.truncated) reply.header('x-wangge-truncated', '1');
+  if (tile.body.length === 0) return reply.status(204).send();
+  return reply.type('application/vnd.mapbox-vector-tile').send(tile.body);
+}
