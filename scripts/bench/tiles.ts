@@ -1,0 +1,119 @@
+/**
+ * Tiles: over the Monaco demo map plus 200,000 seeded synthetic incidents,
+ *  - uncached tile time through the HTTP endpoint beside the bare database work of the same
+ *    tile (on a real PostGIS the raw ST_AsMVT query; on the embedded one the rows query the
+ *    JS encoder reads), as p50 and the ratio (goal ≤ 1.2×);
+ *  - cached tiles per second through HTTP with 32 concurrent keep-alive clients (goal ≥ 5,000/s);
+ *  - a far-zoom incidents tile from the precomputed bins beside counting the incidents raw.
+ * TILES_BENCH_SECONDS sets the cached run's length (default 5).
+ */
+import http from 'node:http';
+import { readOsmPbf } from '../../server/src/osm/read-pbf.ts';
+import { DEMO_PBF, DEMO_TIERS } from '../../server/src/osm/demo.ts';
+import { importOsm } from '../../server/src/osm/import.ts';
+import { sqlFile } from '../../server/src/core/db.ts';
+import { TILESETS } from '../../server/src/tiles/tilesets.ts';
+import { percentile, type BenchContext } from './context.ts';
+
+const SECONDS = Number(process.env.TILES_BENCH_SECONDS ?? 5);
+
+function tileOf(lng: number, lat: number, z: number): [number, number, number] {
+  const n = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  return [z, Math.floor(((lng + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)];
+}
+
+function get(agent: http.Agent, url: string): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => { bytes += c.length; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+    }).on('error', reject);
+  });
+}
+
+async function timeIt(fn: () => Promise<unknown>, runs: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+export default async function tilesBench(ctx: BenchContext): Promise<void> {
+  const { db, baseUrl, report, kind } = ctx;
+  const features = await readOsmPbf(DEMO_PBF);
+  const { jurisdictionId } = await importOsm(db, features, {
+    jurisdiction: { name: 'tiles bench' }, tiers: DEMO_TIERS, rule: { dwellingM2: 90, defaultLevels: 4 }, codePrefix: '981', minBuildingShare: 0.2,
+  });
+  await db.query("INSERT INTO categories (code, name, name_en) VALUES ('bench', '基准', 'Bench') ON CONFLICT (code) DO NOTHING");
+  const t0 = performance.now();
+  // Seeded synthetic points on the buildings of Monaco (setseed makes random() repeatable).
+  await db.query(`SELECT setseed(0.42)`);
+  await db.query(
+    `WITH pts AS (SELECT array_agg(pt ORDER BY id) AS a FROM households WHERE jurisdiction_id = $1),
+          pick AS (SELECT a[1 + floor(random() * cardinality(a))::int] AS pt FROM pts, generate_series(1, 200000))
+     INSERT INTO incidents (jurisdiction_id, geom, category_code, status, reported_at, synthetic)
+     SELECT $1, ST_SetSRID(ST_MakePoint(ST_X(pt) + (random() - 0.5) * 0.0005, ST_Y(pt) + (random() - 0.5) * 0.0005), 4326), 'bench',
+            (ARRAY['reported', 'dispatched', 'closed', 'evaluated'])[1 + floor(random() * 4)::int], now() - random() * interval '90 days', true
+       FROM pick`,
+    [jurisdictionId]);
+  report(`200,000 synthetic incidents written with the bins maintained by trigger in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const rowsSql = sqlFile(new URL('../../server/src/tiles/encode.ts', import.meta.url).href, 'sql/rows.sql');
+  const mvtSql = sqlFile(new URL('../../server/src/tiles/encode.ts', import.meta.url).href, 'sql/mvt.sql');
+  report('\n| tile | bytes | endpoint p50 ms | bare DB p50 ms | ratio |');
+  report('|---|---|---|---|---|');
+  const cases: [string, number][] = [['basemap', 14], ['basemap', 16], ['grids', 14], ['incidents', 16], ['incidents', 12]];
+  for (const [id, z] of cases) {
+    const t = TILESETS.find((s) => s.id === id)!;
+    const [, x, y] = tileOf(7.4246, 43.7384, z);
+    const params = t.source.includes('$5') ? [z, x, y, ctx.config.WANGGE_TILE_FEATURE_CAP, true] : [z, x, y, ctx.config.WANGGE_TILE_FEATURE_CAP];
+    const bareSql = (kind === 'postgres' ? mvtSql : rowsSql).replaceAll('{{source}}', t.source);
+    const bare = await timeIt(() => db.query(bareSql, params), 15);
+    // The bench's user is a viewer, so grid tiles carry figures on both sides.
+    // Each run follows an edit (a version bump), as a client would: the tile renders anew. The
+    // timed part is the request only, which includes reading the new version.
+    let bytes = 0;
+    const token = await benchToken(ctx);
+    const endpoint: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      await db.query('SELECT bump_layer_version($1)', [t.dependsOn[0]]);
+      const { rows } = await db.query<{ v: string }>('SELECT string_agg(COALESCE(v.version, 0)::text, \'.\' ORDER BY d.i) AS v FROM unnest($1::text[]) WITH ORDINALITY d(layer, i) LEFT JOIN layer_versions v ON v.layer = d.layer', [t.dependsOn]);
+      const t1 = performance.now();
+      const r = await get(agent, `${baseUrl}/tiles/${id}/${z}/${x}/${y}.mvt?v=${rows[0].v}&access_token=${token}`);
+      endpoint.push(performance.now() - t1);
+      bytes = r.bytes;
+    }
+    endpoint.sort((a, b) => a - b);
+    const e = percentile(endpoint, 50);
+    const b = percentile(bare, 50);
+    report(`| ${id} ${z}/${x}/${y} | ${bytes} | ${e.toFixed(1)} | ${b.toFixed(1)} | ${(e / b).toFixed(2)}× |`);
+  }
+
+  const [z, x, y] = tileOf(7.4246, 43.7384, 15);
+  const url = `${baseUrl}/tiles/basemap/${z}/${x}/${y}.mvt`;
+  await get(agent, url);
+  let done = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (performance.now() < end) {
+      await get(agent, url);
+      done++;
+    }
+  }));
+  report(`\ncached basemap tile ${z}/${x}/${y}: ${Math.round(done / ((performance.now() - start) / 1000))} tiles/s over HTTP (32 keep-alive clients on the same 2 cores as the server)`);
+  agent.destroy();
+}
+
+async function benchToken(ctx: BenchContext): Promise<string> {
+  const { hashPassword } = await import('../../server/src/core/auth.ts');
+  await ctx.db.query("INSERT INTO users (username, password_hash, roles) VALUES ('tiles-bench', $1, '{viewer}') ON CONFLICT (username) DO NOTHING", [await hashPassword('tiles-bench-pass')]);
+  const res = await fetch(`${ctx.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'tiles-bench', password: 'tiles-bench-pass' }) });
+  return ((await res.json()) as { token: string }).token;
+}
