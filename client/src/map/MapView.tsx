@@ -1,0 +1,144 @@
+import { MapboxOverlay } from '@deck.gl/mapbox';
+import type { Layer } from '@deck.gl/core';
+import { AttributionControl, Map as MlMap, NavigationControl, ScaleControl, type VectorTileSource } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { useEffect, useRef, useState } from 'react';
+import type { Lang } from '../i18n/index.ts';
+import { collectLabels, labelLayer, type GridLabel } from './labels.ts';
+import { buildStyle, tierAt, tierZooms, type Theme } from './style.ts';
+import { fetchTileJson, type TileJson } from './tilesets.ts';
+
+export interface MapState {
+  map: MlMap;
+  zoom: number;
+  tier: number;
+  tierZooms: number[];
+}
+
+export interface MapViewProps {
+  token: string | null;
+  lang: Lang;
+  theme: Theme;
+  tiers: number;
+  attribution: string;
+  /** Draw the incidents tileset (needs a signed-in role). */
+  incidents?: boolean;
+  /** Fit to these bounds instead of the whole jurisdiction. */
+  focus?: [number, number, number, number] | null;
+  /** More deck.gl layers from the view (incidents, hot spots …), drawn above the labels' tier. */
+  layers?: Layer[];
+  labelScale?: number;
+  onState?(state: MapState): void;
+  onError?(message: string): void;
+}
+
+declare global {
+  interface Window {
+    /** For the browser tests and for debugging in the console. */
+    __wangge?: { map: MlMap; overlay: MapboxOverlay; ready: boolean };
+  }
+}
+
+const REFRESH_MS = 10_000;
+
+/** The panorama map: Wangge's own basemap and grid tiers, labels by deck.gl, fresh tiles after edits. */
+export function MapView(props: MapViewProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MlMap | null>(null);
+  const overlayRef = useRef<MapboxOverlay | null>(null);
+  const zoomsRef = useRef<number[]>([]);
+  const [labels, setLabels] = useState<GridLabel[]>([]);
+  const [tier, setTier] = useState(1);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+
+  useEffect(() => {
+    let disposed = false;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const versions: Record<string, string> = {};
+    (async () => {
+      const [basemap, grids, incidents] = await Promise.all([
+        fetchTileJson('basemap', props.token), fetchTileJson('grids', props.token),
+        props.incidents ? fetchTileJson('incidents', props.token) : Promise.resolve(undefined),
+      ]);
+      if (disposed || !container.current) return;
+      versions.basemap = basemap.version;
+      versions.grids = grids.version;
+      if (incidents) versions.incidents = incidents.version;
+      const fit = fitZoom(grids, container.current);
+      const zooms = tierZooms(fit, props.tiers);
+      zoomsRef.current = zooms;
+      const map = new MlMap({
+        container: container.current,
+        style: buildStyle({ basemap, grids, incidents, theme: props.theme, tierZooms: zooms }),
+        bounds: propsRef.current.focus ?? grids.bounds,
+        fitBoundsOptions: { padding: 24 },
+        attributionControl: false,
+        maxPitch: 0,
+        transformRequest: (url) => (props.token && url.includes('/tiles/') ? { url, headers: { authorization: `Bearer ${props.token}` } } : { url }),
+      });
+      mapRef.current = map;
+      map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+      map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+      map.addControl(new AttributionControl({ compact: false, customAttribution: props.attribution }), 'bottom-right');
+      const overlay = new MapboxOverlay({ interleaved: true, layers: [] });
+      overlayRef.current = overlay;
+      map.addControl(overlay);
+      window.__wangge = { map, overlay, ready: false };
+      const report = () => {
+        const zoom = map.getZoom();
+        const t = tierAt(zoom, zooms);
+        setTier(t);
+        propsRef.current.onState?.({ map, zoom, tier: t, tierZooms: zooms });
+      };
+      map.on('zoom', report);
+      map.on('load', report);
+      map.on('idle', () => {
+        setLabels(collectLabels(map));
+        if (window.__wangge) window.__wangge.ready = true;
+      });
+      map.on('error', (e) => propsRef.current.onError?.(e.error?.message ?? 'map error'));
+      // Edits bump the tilesets' data versions; new versions mean new tile URLs, never stale tiles.
+      timer = setInterval(async () => {
+        for (const id of Object.keys(versions)) {
+          const tj = await fetchTileJson(id, propsRef.current.token).catch(() => null);
+          if (tj && tj.version !== versions[id]) {
+            versions[id] = tj.version;
+            (map.getSource(id) as VectorTileSource | undefined)?.setTiles(tj.tiles);
+          }
+        }
+      }, REFRESH_MS);
+    })().catch((err: Error) => propsRef.current.onError?.(err.message));
+    return () => {
+      disposed = true;
+      if (timer) clearInterval(timer);
+      mapRef.current?.remove();
+      mapRef.current = null;
+    };
+    // The map is rebuilt only when what its style or tiles depend on changes.
+  }, [props.token, props.theme, props.tiers, props.attribution, props.incidents]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (map && props.focus) map.fitBounds(props.focus, { padding: 40, duration: 2000 });
+  }, [props.focus]);
+
+  useEffect(() => {
+    overlayRef.current?.setProps({
+      layers: [labelLayer(labels, { tier, lang: props.lang, dark: props.theme === 'dark', scale: props.labelScale }), ...(props.layers ?? [])],
+    });
+  }, [labels, tier, props.lang, props.theme, props.layers, props.labelScale]);
+
+  return <div ref={container} className="map" data-testid="map" />;
+}
+
+/** The zoom at which the tileset's bounds fill the container. */
+function fitZoom(tj: TileJson, el: HTMLElement): number {
+  const [w, s, e, n] = tj.bounds;
+  const y = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
+  const worldX = (e - w) / 360;
+  const worldY = (y(n) - y(s)) / (2 * Math.PI);
+  const px = Math.max(el.clientWidth, 320);
+  const py = Math.max(el.clientHeight, 240);
+  return Math.min(Math.log2(px / 512 / Math.max(worldX, 1e-9)), Math.log2(py / 512 / Math.max(worldY, 1e-9)));
+}

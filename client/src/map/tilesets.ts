@@ -1,0 +1,26 @@
+/** A tileset as the client uses it: the server's TileJSON with absolute tile URLs. */
+export interface TileJson {
+  name: string;
+  version: string;
+  tiles: string[];
+  minzoom: number;
+  maxzoom: number;
+  bounds: [number, number, number, number];
+  attribution?: string;
+}
+
+/**
+ * Fetches a tileset's TileJSON. MapLibre loads tiles in workers, where a path such as
+ * /tiles/… has no page to resolve against, so the URLs are made absolute here.
+ */
+export async function fetchTileJson(id: string, token: string | null): Promise<TileJson> {
+  const res = await fetch(`/tiles/${id}.json`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) throw new Error(`${id}: HTTP ${res.status}`);
+  const tj = (await res.json()) as TileJson;
+  return { ...tj, tiles: tj.tiles.map(absolute) };
+}
+
+/** `new URL()` would escape the {z}/{x}/{y} placeholders, so paths are joined by hand. */
+function absolute(url: string): string {
+  return /^https?:\/\//.test(url) ? url : `${location.origin}${url.startsWith('/') ? '' : '/'}${url}`;
+}

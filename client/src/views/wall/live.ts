@@ -1,0 +1,61 @@
+import { useEffect, useRef, useState } from 'react';
+
+export interface LiveEvent {
+  id: number;
+  type: string;
+  at: string;
+  data: { id?: number; lng?: number; lat?: number; light?: string; status?: string; category?: string; gridCode?: string; to?: string; action?: string };
+}
+
+/**
+ * The server's event stream, kept open unattended: EventSource reconnects by itself (the server
+ * sends retry: 5000); the wall marks itself stale while the stream is down and keeps what it has.
+ */
+export function useLiveEvents(token: string | null, onEvent: (e: LiveEvent) => void): { connected: boolean; since: number } {
+  const [state, setState] = useState({ connected: false, since: Date.now() });
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
+  useEffect(() => {
+    if (!token) return undefined;
+    const source = new EventSource(`/api/events?types=incident.&access_token=${encodeURIComponent(token)}`);
+    const on = (ev: MessageEvent) => {
+      try {
+        const body = JSON.parse(ev.data as string) as Omit<LiveEvent, 'id'>;
+        handler.current({ ...body, id: Number(ev.lastEventId) || 0 });
+      } catch {
+        // A malformed event is dropped; the next summary refresh covers it.
+      }
+    };
+    for (const type of ['incident.created', 'incident.step', 'incident.light']) source.addEventListener(type, on as EventListener);
+    source.onopen = () => setState({ connected: true, since: Date.now() });
+    source.onerror = () => setState((s) => (s.connected ? { connected: false, since: Date.now() } : s));
+    return () => source.close();
+  }, [token]);
+  return state;
+}
+
+/**
+ * Polls a JSON endpoint silently. On failure the last data stays and `stale` is set, so a wall
+ * never goes blank when the network or the server drops out.
+ */
+export function usePolled<T>(url: string | null, token: string | null, everyMs: number, nudge = 0): { data: T | null; stale: boolean; error: string | null } {
+  const [state, setState] = useState<{ data: T | null; stale: boolean; error: string | null }>({ data: null, stale: false, error: null });
+  useEffect(() => {
+    if (!url) return undefined;
+    let cancelled = false;
+    const load = async () => {
+      try {
+        const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        const data = (await res.json()) as T;
+        if (!cancelled) setState({ data, stale: false, error: null });
+      } catch (err) {
+        if (!cancelled) setState((s) => ({ data: s.data, stale: true, error: (err as Error).message }));
+      }
+    };
+    void load();
+    const timer = setInterval(load, everyMs);
+    return () => { cancelled = true; clearInterval(timer); };
+  }, [url, token, everyMs, nudge]);
+  return state;
+}
