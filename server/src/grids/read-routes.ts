@@ -8,7 +8,7 @@ import { asOf, chainLink, errorRef, featureCollection, geometry, gridProperties,
 import { checkTopology } from './topology.ts';
 import { iso, parseAsOf, parseBbox, resolveJurisdiction, seesPhones } from './util.ts';
 
-interface ListQuery { jurisdiction?: number; tier?: number; parent?: string; bbox?: string; asOf?: string; limit?: number; simplify?: number }
+interface ListQuery { jurisdiction?: number; tier?: number; parent?: string; bbox?: string; asOf?: string; limit?: number; simplify?: number; q?: string }
 
 /** Properties of a grid row from list.sql / one.sql, as the API names them. */
 export function gridProps(r: Record<string, any>) {
@@ -26,8 +26,14 @@ export function gridProps(r: Record<string, any>) {
 export async function listGrids(q: Queryable, query: ListQuery) {
   const when = parseAsOf(query.asOf);
   const { rows } = await q.query(sqlFile(import.meta.url, 'sql/list.sql'),
-    [query.jurisdiction ?? null, query.tier ?? null, query.parent ?? null, parseBbox(query.bbox), when, query.limit ?? 20_000, query.simplify ?? null]);
+    [query.jurisdiction ?? null, query.tier ?? null, query.parent ?? null, parseBbox(query.bbox), when, query.limit ?? 20_000, query.simplify ?? null, likePattern(query.q)]);
   return { type: 'FeatureCollection' as const, features: rows.map((r) => ({ type: 'Feature' as const, id: r.id, properties: gridProps(r), geometry: r.geometry })) };
+}
+
+/** A search text as a LIKE pattern matching itself literally (ILIKE's escape character is the backslash). */
+function likePattern(q: string | undefined): string | null {
+  const text = q?.trim();
+  return text ? text.replace(/[\\%_]/g, (c) => `\\${c}`) : null;
 }
 
 const listQuery = {
@@ -37,6 +43,7 @@ const listQuery = {
     bbox: { type: 'string', description: 'west,south,east,north (WGS84)' }, asOf,
     limit: { type: 'integer', minimum: 1, maximum: 50_000, default: 20_000 },
     simplify: { type: 'number', minimum: 0, maximum: 0.01, description: 'Simplification tolerance in degrees (for overview maps)' },
+    q: { type: 'string', maxLength: 100, description: 'Text in the code, name or English name (case-insensitive); exact and prefix matches first' },
   },
 } as const;
 

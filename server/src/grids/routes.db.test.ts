@@ -106,6 +106,30 @@ describe('publish, read, locate over HTTP', () => {
     expect(before.json().features).toEqual([]);
   });
 
+  it('finds grids by text in code, name or English name, best matches first, wildcards literal', async () => {
+    const codes = async (q: string) => {
+      const res = await get(`/api/grids?jurisdiction=${jid}&q=${encodeURIComponent(q)}`);
+      expect(res.statusCode).toBe(200);
+      return res.json().features.map((f: { properties: { code: string } }) => f.properties.code);
+    };
+    // The fixture names the halves 'west' and 'east'; the top grid is 'East street'.
+    expect(fixture('clean-two-halves').features.map((f) => f.properties.name)).toEqual(['west', 'east']);
+    expect(await codes('WEST')).toEqual(['110101001001']);
+    expect(await codes('East STREET')).toEqual(['110101001']);
+    // An exact name ranks above a prefix, whatever the tier; a prefix above a match inside.
+    expect(await codes('east')).toEqual(['110101001002', '110101001']);
+    expect(await codes('e')).toEqual(['110101001', '110101001002', '110101001001']);
+    // By code: the exact code first, then its children (code prefixes).
+    expect(await codes('110101001')).toEqual(['110101001', '110101001001', '110101001002']);
+    expect(await codes('001002')).toEqual(['110101001002']);
+    expect(await codes('%')).toEqual([]);
+    expect(await codes('_')).toEqual([]);
+    expect(await codes('no such grid')).toEqual([]);
+    const tier = (await get(`/api/grids?jurisdiction=${jid}&q=110101&tier=1`)).json();
+    expect(tier.features.map((f: { properties: { code: string; tierName: string } }) => [f.properties.code, f.properties.tierName])).toEqual([['110101001', '街道']]);
+    expect((await get(`/api/grids?q=${'x'.repeat(101)}`)).statusCode).toBe(400);
+  });
+
   it('shows staff phones only to roles that need them', async () => {
     const put = await t.app.inject({ method: 'PUT', url: `/api/grids/110101001001/staff?jurisdiction=${jid}`, headers: bearer(planner),
       payload: { staff: [{ role: 'head', name: '王网格长', phone: '13800000001' }, { role: 'officer', name: '李网格员', phone: '13800000002', publicContact: '010-12345' }] } });
