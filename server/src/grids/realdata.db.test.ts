@@ -4,13 +4,14 @@ import zlib from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
+import { SHARED_DATA } from '../../test/shared-data.ts';
 
 /**
  * Real data as the reference answer for point-in-polygon: Chicago's 2018 police districts (KML,
  * read by PostGIS's ST_GeomFromKML) imported as grids through the API, and aggravated assaults
  * whose police record names the district. Skipped when ../shared/data is not beside the checkout.
  */
-const SHARED = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../shared/data');
+const SHARED = SHARED_DATA;
 const DATA = path.join(SHARED, 'chicago-assaults');
 const present = fs.existsSync(path.join(DATA, 'chicago_police_districts.kml'));
 const NORTHUMBRIA = path.join(SHARED, 'northumbria-asb');

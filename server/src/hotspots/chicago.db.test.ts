@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, errorCode, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
+import { SHARED_DATA } from '../../test/shared-data.ts';
 
-const DIR = '/work/shared/data/chicago-assaults';
+const DIR = `${SHARED_DATA}/chicago-assaults`;
 const available = fs.existsSync(`${DIR}/chicago_aggravated_assaults.csv.gz`);
 
 let t: TestApp;

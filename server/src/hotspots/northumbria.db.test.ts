@@ -8,8 +8,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
+import { SHARED_DATA } from '../../test/shared-data.ts';
 
-const DIR = '/work/shared/data/northumbria-asb';
+const DIR = `${SHARED_DATA}/northumbria-asb`;
 const hasSqlite = (() => { try { execFileSync('sqlite3', ['-version']); return fs.existsSync(`${DIR}/northumbria_wards.gpkg`); } catch { return false; } })();
 
 let t: TestApp;
