@@ -1,8 +1,11 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { loadSession, saveSession, type Session } from './api/client.ts';
 import { initialLang, LangContext, translate, type Lang } from './i18n/index.ts';
 import { Panorama } from './views/Panorama.tsx';
 import { SignIn } from './views/SignIn.tsx';
+
+// The wall is its own screen with its own code: loaded only when /wall is opened.
+const Wall = lazy(() => import('./views/wall/Wall.tsx'));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang);
@@ -14,6 +17,16 @@ export function App() {
     document.documentElement.lang = l;
     setLangState(l);
   };
+
+  if (location.pathname.replace(/\/+$/, '') === '/wall') {
+    return (
+      <LangContext.Provider value={{ lang, setLang }}>
+        <Suspense fallback={<div className="wall-loading">{t('loading')}</div>}>
+          <Wall token={session?.token ?? null} />
+        </Suspense>
+      </LangContext.Provider>
+    );
+  }
 
   return (
     <LangContext.Provider value={{ lang, setLang }}>

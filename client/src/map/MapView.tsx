@@ -28,6 +28,8 @@ export interface MapViewProps {
   /** More deck.gl layers from the view (incidents, hot spots …), drawn above the labels' tier. */
   layers?: Layer[];
   labelScale?: number;
+  /** Cap on the device pixel ratio (walls at 4K/8K stay smooth with software or modest GPUs). */
+  pixelRatio?: number;
   onState?(state: MapState): void;
   onError?(message: string): void;
 }
@@ -75,6 +77,7 @@ export function MapView(props: MapViewProps) {
         fitBoundsOptions: { padding: 24 },
         attributionControl: false,
         maxPitch: 0,
+        pixelRatio: props.pixelRatio ?? window.devicePixelRatio,
         transformRequest: (url) => (props.token && url.includes('/tiles/') ? { url, headers: { authorization: `Bearer ${props.token}` } } : { url }),
       });
       mapRef.current = map;
@@ -116,7 +119,7 @@ export function MapView(props: MapViewProps) {
       mapRef.current = null;
     };
     // The map is rebuilt only when what its style or tiles depend on changes.
-  }, [props.token, props.theme, props.tiers, props.attribution, props.incidents]);
+  }, [props.token, props.theme, props.tiers, props.attribution, props.incidents, props.pixelRatio]);
 
   useEffect(() => {
     const map = mapRef.current;

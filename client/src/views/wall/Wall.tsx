@@ -1,0 +1,160 @@
+import { bbox } from '@turf/turf';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { api } from '../../api/client.ts';
+import { loadJurisdiction, type JurisdictionInfo } from '../../api/jurisdiction.ts';
+import { LangContext, useT } from '../../i18n/index.ts';
+import { MapView } from '../../map/MapView.tsx';
+import { useLiveEvents, usePolled, type LiveEvent } from './live.ts';
+import { Chart30, Emerging, Kpis, Ranking, Ticker, type EmergingAnswer, type WallSummary } from './panels.tsx';
+import { parseWallParams, stageScale } from './params.ts';
+import { addPulse, lightColour, prunePulses, pulseLayers, type Pulse } from './pulses.ts';
+import './wall.css';
+
+const SUMMARY_EVERY_MS = 30_000;
+const EMERGING_EVERY_MS = 10 * 60_000;
+/** Live events nudge the figures, but a burst must not turn into a burst of summary requests. */
+const NUDGE_MIN_MS = 5_000;
+const BANNER_MS = 20_000;
+const MAX_BANNERS = 3;
+
+interface Banner { key: string; text: string; at: number }
+
+declare global {
+  interface Window {
+    /** Counters for the browser tests and the wall benchmark. */
+    __wanggeWall?: { liveEvents: number; pulses: number; banners: number; summaryAt: string | null; stale: boolean; area: string | null };
+  }
+}
+
+/** The command-centre map wall: dark panorama, live incidents, flip-number figures; no mouse needed. */
+export default function Wall(props: { token: string | null }) {
+  const t = useT();
+  const { lang } = useContext(LangContext);
+  const params = useMemo(() => parseWallParams(location.search, Intl.DateTimeFormat().resolvedOptions().timeZone), []);
+  const token = params.kiosk ?? props.token;
+  const [scale, setScale] = useState(() => stageScale(innerWidth, innerHeight));
+  const [areaIndex, setAreaIndex] = useState(0);
+  const area = params.areas[areaIndex % params.areas.length];
+  const [jurisdiction, setJurisdiction] = useState<JurisdictionInfo | null>(null);
+  const [areaInfo, setAreaInfo] = useState<{ name: string; nameEn: string | null; bounds: [number, number, number, number] } | null>(null);
+  const [pulses, setPulses] = useState<Pulse[]>([]);
+  const [now, setNow] = useState(() => Date.now());
+  const [banners, setBanners] = useState<Banner[]>([]);
+  const [nudge, setNudge] = useState(0);
+  const [categories, setCategories] = useState<Record<string, { name: string; nameEn: string | null }>>({});
+  const lastNudge = useRef(0);
+  const liveCount = useRef(0);
+
+  useEffect(() => {
+    const onResize = () => setScale(stageScale(innerWidth, innerHeight));
+    addEventListener('resize', onResize);
+    return () => removeEventListener('resize', onResize);
+  }, []);
+
+  useEffect(() => {
+    if (params.areas.length < 2) return undefined;
+    const timer = setInterval(() => setAreaIndex((i) => i + 1), params.rotateSeconds * 1000);
+    return () => clearInterval(timer);
+  }, [params]);
+
+  useEffect(() => { void loadJurisdiction(token).then(setJurisdiction); }, [token]);
+  useEffect(() => {
+    void api<{ code: string; name: string; nameEn: string | null }[]>('/api/categories?flat=true')
+      .then((rows) => setCategories(Object.fromEntries(rows.map((r) => [r.code, r]))))
+      .catch(() => undefined);
+  }, []);
+  useEffect(() => {
+    if (!area) { setAreaInfo(null); return; }
+    void api<{ name: string; nameEn?: string | null; geometry: GeoJSON.Geometry }>(`/api/grids/${encodeURIComponent(area)}`, { token })
+      .then((g) => setAreaInfo({ name: g.name, nameEn: g.nameEn ?? null, bounds: bbox(g.geometry) as [number, number, number, number] }))
+      .catch(() => setAreaInfo(null));
+  }, [area, token]);
+
+  const areaQs = area ? `&area=${encodeURIComponent(area)}` : '';
+  const summary = usePolled<WallSummary>(token ? `/api/wall/summary?tz=${encodeURIComponent(params.tz)}${areaQs}` : null, token, SUMMARY_EVERY_MS, nudge);
+  const emergingFrom = useMemo(() => new Date(Date.now() - 12 * 7 * 86_400_000).toISOString().slice(0, 10), []);
+  const emerging = usePolled<EmergingAnswer>(
+    token ? `/api/hotspots/emerging?unit=h3&res=9&step=week&from=${emergingFrom}${area ? `&grid=${encodeURIComponent(area)}` : ''}` : null,
+    token, EMERGING_EVERY_MS);
+
+  const onEvent = useCallback((e: LiveEvent) => {
+    liveCount.current += 1;
+    const at = Date.now();
+    const d = e.data;
+    if (area && d && !(d as { gridCodes?: string[] }).gridCodes?.includes(area) && d.gridCode !== area) return;
+    if (params.layers.live && typeof d.lng === 'number' && typeof d.lat === 'number') {
+      const position: [number, number] = [d.lng, d.lat];
+      const key = `${e.type}:${d.id}`;
+      if (e.type === 'incident.created') setPulses((ps) => addPulse(ps, { key, kind: d.light === 'red' ? 'alarm' : 'created', position, colour: lightColour(d.light ?? 'green'), startedAt: at }, at));
+      else if (e.type === 'incident.step' && (d.to === 'closed' || d.to === 'evaluated')) setPulses((ps) => addPulse(ps, { key, kind: 'closed', position, colour: lightColour('green'), startedAt: at }, at));
+      else if (e.type === 'incident.light' && d.light === 'red') setPulses((ps) => addPulse(ps, { key, kind: 'alarm', position, colour: lightColour('red'), startedAt: at }, at));
+    }
+    if (d.light === 'red' && (e.type === 'incident.light' || e.type === 'incident.created')) {
+      const cat = d.category ? categories[d.category] : undefined;
+      const text = t('redAlarm', { category: cat ? (lang === 'en' ? cat.nameEn ?? cat.name : cat.name) : `#${d.id}`, where: d.gridCode ?? '' });
+      setBanners((bs) => [...bs.filter((b) => at - b.at < BANNER_MS), { key: `${e.type}:${d.id}:${at}`, text, at }].slice(-MAX_BANNERS));
+    }
+    if (at - lastNudge.current > NUDGE_MIN_MS) {
+      lastNudge.current = at;
+      setNudge((n) => n + 1);
+    }
+  }, [area, params, categories, lang, t]);
+  const live = useLiveEvents(token, onEvent);
+
+  // Animation runs only while something pulses; an idle wall draws nothing new.
+  useEffect(() => {
+    if (pulses.length === 0 && banners.length === 0) return undefined;
+    let frame = 0;
+    const step = () => {
+      const at = Date.now();
+      setNow(at);
+      setPulses((ps) => prunePulses(ps, at));
+      setBanners((bs) => (bs.some((b) => at - b.at >= BANNER_MS) ? bs.filter((b) => at - b.at < BANNER_MS) : bs));
+      frame = requestAnimationFrame(step);
+    };
+    frame = requestAnimationFrame(step);
+    return () => cancelAnimationFrame(frame);
+  }, [pulses.length > 0, banners.length > 0]);
+
+  const layers = useMemo(() => (pulses.length > 0 ? pulseLayers(pulses, now, Math.max(scale, 0.5)) : []), [pulses, now, scale]);
+  const stale = summary.stale || (!!token && !live.connected && Date.now() - live.since > 15_000);
+  window.__wanggeWall = { liveEvents: liveCount.current, pulses: pulses.length, banners: banners.length, summaryAt: summary.data?.generatedAt ?? null, stale, area };
+
+  const [clock, setClock] = useState(() => new Date());
+  useEffect(() => { const timer = setInterval(() => setClock(new Date()), 1000); return () => clearInterval(timer); }, []);
+
+  const tiers = Math.max(jurisdiction?.tiers.length ?? 0, 3);
+  const placeName = areaInfo ? (lang === 'en' ? areaInfo.nameEn ?? areaInfo.name : areaInfo.name)
+    : jurisdiction ? (lang === 'en' ? jurisdiction.nameEn ?? jurisdiction.name : jurisdiction.name) : '';
+  const pixelRatio = Math.min(devicePixelRatio, params.dprCap);
+
+  if (!token) return <div className="wall wall-message" data-testid="wall-signin">{t('wallSignIn')}</div>;
+  return (
+    <div className="wall" data-testid="wall">
+      <MapView token={token} lang={lang} theme="dark" tiers={tiers} attribution={t('attribution')} incidents={params.layers.incidents}
+        focus={areaInfo?.bounds ?? null} layers={layers} labelScale={1.6 * Math.max(scale, 0.6)} pixelRatio={pixelRatio} />
+      <div className="stage" style={{ transform: `translate(-50%, -50%) scale(${scale})` }}>
+        <header className="wall-title">
+          <h1>{t('wallTitle')}</h1>
+          <span className="place" data-testid="wall-place">{placeName}</span>
+          <span className={`live ${live.connected ? 'on' : 'off'}`}>{live.connected ? t('liveConnected') : t('liveDisconnected')}</span>
+          <time>{clock.toLocaleString(lang, { timeZone: params.tz, hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })}</time>
+        </header>
+        {stale && <div className="stale" data-testid="wall-stale">{t('stale', { since: summary.data ? new Date(summary.data.generatedAt).toLocaleTimeString(lang, { timeZone: params.tz, hour12: false }) : '—' })}</div>}
+        <div className="banners" aria-live="assertive">
+          {banners.map((b) => <div key={b.key} className="banner" data-testid="wall-banner">⚠ {b.text}</div>)}
+        </div>
+        <aside className="col left">
+          <Kpis summary={summary.data} />
+          <Chart30 summary={summary.data} />
+          <Ticker summary={summary.data} lang={lang} />
+        </aside>
+        <aside className="col right">
+          <Ranking title={t('gridRanking')} rows={summary.data?.gridRanking ?? []} lang={lang} />
+          <Ranking title={t('departmentRanking')} rows={summary.data?.departmentRanking ?? []} lang={lang} />
+          <Emerging data={emerging.data} error={emerging.error} />
+        </aside>
+      </div>
+    </div>
+  );
+}
