@@ -81,7 +81,7 @@ export default function Wall(props: { token: string | null }) {
     liveCount.current += 1;
     const at = Date.now();
     const d = e.data;
-    if (area && d && !(d as { gridCodes?: string[] }).gridCodes?.includes(area) && d.gridCode !== area) return;
+    if (area && !d.gridCodes?.includes(area) && d.gridCode !== area) return;
     if (params.layers.live && typeof d.lng === 'number' && typeof d.lat === 'number') {
       const position: [number, number] = [d.lng, d.lat];
       const key = `${e.type}:${d.id}`;

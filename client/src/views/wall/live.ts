@@ -4,7 +4,7 @@ export interface LiveEvent {
   id: number;
   type: string;
   at: string;
-  data: { id?: number; lng?: number; lat?: number; light?: string; status?: string; category?: string; gridCode?: string; to?: string; action?: string };
+  data: { id?: number; lng?: number; lat?: number; light?: string; status?: string; category?: string; gridCode?: string | null; gridCodes?: string[]; to?: string; action?: string };
 }
 
 /**
@@ -20,8 +20,9 @@ export function useLiveEvents(token: string | null, onEvent: (e: LiveEvent) => v
     const source = new EventSource(`/api/events?types=incident.&access_token=${encodeURIComponent(token)}`);
     const on = (ev: MessageEvent) => {
       try {
-        const body = JSON.parse(ev.data as string) as Omit<LiveEvent, 'id'>;
-        handler.current({ ...body, id: Number(ev.lastEventId) || 0 });
+        // The server flattens the event: { type, jurisdictionId, at, ...data }.
+        const { type, at, jurisdictionId: _j, ...data } = JSON.parse(ev.data as string) as { type: string; at: string; jurisdictionId: number | null } & LiveEvent['data'];
+        handler.current({ id: Number(ev.lastEventId) || 0, type: type ?? ev.type, at, data });
       } catch {
         // A malformed event is dropped; the next summary refresh covers it.
       }
