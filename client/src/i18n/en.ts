@@ -81,4 +81,7 @@ export const en: Record<keyof typeof zh, string> = {
   noOfficer: 'No responsible officer listed',
   close: 'Close',
   minimapHint: 'click to move the map there; Enter shows the whole area',
+  views: 'Views',
+  navPanorama: 'Panorama',
+  navWall: 'Wall',
 };

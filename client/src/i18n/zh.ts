@@ -79,4 +79,7 @@ export const zh = {
   noOfficer: '暂无责任人',
   close: '关闭',
   minimapHint: '点击将地图移到此处；按回车显示全域',
+  views: '视图',
+  navPanorama: '全景',
+  navWall: '大屏',
 } as const;
