@@ -79,18 +79,21 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
     checkAccess(t, request);
     const figures = t.figuresRoles ? hasRole(request.user, t.figuresRoles) : false;
     const v = await versions.of(t.dependsOn, request.query.v);
-    const variant = figures ? 'f' : 'p';
+    // A user limited to an area (a kiosk) gets that area's incidents only, cached apart.
+    const area = t.areaSource && request.user?.area ? request.user.area : null;
+    const variant = area ? `a.${area}` : figures ? 'f' : 'p';
     const etag = `"${t.id}-${z}-${x}-${y}-${v}-${variant}"`;
     reply.header('etag', etag);
     // Figures differ by who asks: shared caches must not mix the variants.
     reply.header('vary', 'authorization');
-    reply.header('cache-control', request.query.v === v ? `${figures ? 'private' : 'public'}, max-age=31536000, immutable` : 'no-cache');
+    reply.header('cache-control', request.query.v === v ? `${figures || area ? 'private' : 'public'}, max-age=31536000, immutable` : 'no-cache');
     if (request.headers['if-none-match'] === etag) return reply.status(304).send();
     const key = `${t.id}/${z}/${x}/${y}/${v}/${variant}`;
     let tile = cache.get(key);
     if (!tile) {
-      const arg = t.source.includes('$5') ? figures : null;
-      const r = await renderTile(db, db.kind, { source: t.source, z, x, y, cap: config.WANGGE_TILE_FEATURE_CAP, arg });
+      const source = area ? t.areaSource! : t.source;
+      const arg = area ?? (source.includes('$5') ? figures : null);
+      const r = await renderTile(db, db.kind, { source, z, x, y, cap: config.WANGGE_TILE_FEATURE_CAP, arg });
       tile = { body: r.body, truncated: r.truncated };
       cache.set(key, tile);
     }

@@ -15,6 +15,8 @@ export interface Tileset {
   roles: Role[] | null;
   /** Roles that see the figures (the tileset's argument becomes true for them). */
   figuresRoles?: Role[];
+  /** The call for users limited to an area (kiosk tokens); $5 is the area's grid code. */
+  areaSource?: string;
   minzoom: number;
   maxzoom: number;
   vectorLayers: { id: string; description: string; fields: Record<string, string> }[];
@@ -58,6 +60,7 @@ export const TILESETS: Tileset[] = [
     id: 'incidents',
     description: 'Incidents: points from z14 (newest first, capped), counts per 64×64 bin below',
     source: 'tile_incidents($1, $2, $3, $4)',
+    areaSource: 'tile_incidents_area($1, $2, $3, $4, $5::text)',
     dependsOn: ['incidents'],
     roles: READERS,
     minzoom: 0,

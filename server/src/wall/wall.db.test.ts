@@ -1,5 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
 import { bearer, errorCode, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
+
+/** The tile x/y holding a point at zoom z (Web Mercator, as slippy-map tiles count). */
+function tileOf(lng: number, lat: number, z: number): [number, number] {
+  const n = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  return [Math.floor(((lng + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)];
+}
+
+/** How many incidents a tile shows: points, or the sum of the bins' totals. */
+function incidentsIn(body: Buffer): number {
+  if (body.length === 0) return 0;
+  const tile = new VectorTile(new PbfReader(body));
+  let n = tile.layers.incidents?.length ?? 0;
+  const bins = tile.layers.incident_bins;
+  for (let i = 0; i < (bins?.length ?? 0); i++) n += Number(bins.feature(i).properties.total);
+  return n;
+}
 
 const box = (w: number, s: number, e: number, n: number) => `SRID=4326;MULTIPOLYGON(((${w} ${s},${e} ${s},${e} ${n},${w} ${n},${w} ${s})))`;
 
@@ -74,6 +93,21 @@ describe('kiosk tokens', () => {
     expect(summary.json()).toMatchObject({ area: 'W1002', kpis: { open: 1 } });
     const write = await t.app.inject({ method: 'POST', url: '/api/kiosk-tokens', headers: bearer(token), payload: { name: 'x' } });
     expect(write.statusCode).toBe(403);
+    // Its incident tiles hold its area's incidents only, close up and far out.
+    const count = async (lng: number, z: number, auth: { token?: string; admin?: boolean }) => {
+      const [x, y] = tileOf(lng, -39.995, z);
+      const res = await t.app.inject({ url: `/tiles/incidents/${z}/${x}/${y}.mvt${auth.token ? `?access_token=${auth.token}` : ''}`, headers: auth.admin ? bearer(admin) : {} });
+      return { n: incidentsIn(res.rawPayload), etag: res.headers.etag };
+    };
+    // Close up: W1002's point is there, W1001's four are not; far out: one bin count of 1 against 5.
+    expect((await count(-149.985, 15, { token })).n).toBe(1);
+    expect((await count(-149.995, 15, { token })).n).toBe(0);
+    expect((await count(-149.995, 15, { admin: true })).n).toBe(4);
+    const far = await count(-149.985, 9, { token });
+    const farAdmin = await count(-149.985, 9, { admin: true });
+    expect(far.n).toBe(1);
+    expect(farAdmin.n).toBeGreaterThanOrEqual(5);
+    expect(far.etag).not.toBe(farAdmin.etag);
     const list = (await t.app.inject({ url: '/api/kiosk-tokens', headers: bearer(admin) })).json();
     expect(list.items.find((k: { id: string }) => k.id === id)).toMatchObject({ name: '指挥中心大屏', area: 'W1002', revokedAt: null });
     expect(JSON.stringify(list)).not.toContain(token);
