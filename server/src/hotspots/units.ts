@@ -71,6 +71,8 @@ export async function resolveFilter(q: Queryable, user: AuthUser, query: { juris
     }
   }
   if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to)) throw badRequest('empty_period', '"from" must be before "to"');
+  // A user limited to an area (a kiosk) analyses inside it: codes nest by prefix.
+  if (user.area && !(query.grid ?? '').startsWith(user.area)) query = { ...query, grid: user.area };
   if (query.grid && (await q.query('SELECT 1 FROM grids WHERE jurisdiction_id = $1 AND code = $2 AND valid_to IS NULL', [jurisdictionId, query.grid])).rows.length === 0) {
     throw notFound('grid_not_found', `No current grid "${query.grid}" in jurisdiction ${jurisdictionId}`);
   }

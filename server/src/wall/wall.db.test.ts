@@ -108,6 +108,10 @@ describe('kiosk tokens', () => {
     expect(far.n).toBe(1);
     expect(farAdmin.n).toBeGreaterThanOrEqual(5);
     expect(far.etag).not.toBe(farAdmin.etag);
+    // Its hot-spot counts likewise, whatever grid it asks for.
+    const h3 = await t.app.inject({ url: `/api/hotspots/h3?res=9&jurisdiction=${jid}&grid=W1001`, headers: bearer(token) });
+    expect(h3.statusCode, h3.body).toBe(200);
+    expect(h3.json().total).toBe(1);
     const list = (await t.app.inject({ url: '/api/kiosk-tokens', headers: bearer(admin) })).json();
     expect(list.items.find((k: { id: string }) => k.id === id)).toMatchObject({ name: '指挥中心大屏', area: 'W1002', revokedAt: null });
     expect(JSON.stringify(list)).not.toContain(token);
