@@ -78,10 +78,12 @@ export function buildStyle(opts: { basemap: TileJson; grids: TileJson; incidents
   if (opts.incidents) layers.push(...incidentLayers(opts.theme));
   return {
     version: 8,
+    // The attribution is the view's own, in the user's language (MapView's customAttribution),
+    // so the sources carry none and it is not shown twice.
     sources: {
       ...(opts.incidents ? { incidents: { type: 'vector' as const, tiles: opts.incidents.tiles, minzoom: opts.incidents.minzoom, maxzoom: opts.incidents.maxzoom, bounds: opts.incidents.bounds } } : {}),
-      basemap: { type: 'vector', tiles: opts.basemap.tiles, minzoom: opts.basemap.minzoom, maxzoom: opts.basemap.maxzoom, bounds: opts.basemap.bounds, attribution: opts.basemap.attribution },
-      grids: { type: 'vector', tiles: opts.grids.tiles, minzoom: opts.grids.minzoom, maxzoom: opts.grids.maxzoom, bounds: opts.grids.bounds, attribution: opts.grids.attribution },
+      basemap: { type: 'vector', tiles: opts.basemap.tiles, minzoom: opts.basemap.minzoom, maxzoom: opts.basemap.maxzoom, bounds: opts.basemap.bounds },
+      grids: { type: 'vector', tiles: opts.grids.tiles, minzoom: opts.grids.minzoom, maxzoom: opts.grids.maxzoom, bounds: opts.grids.bounds },
     },
     layers,
   };

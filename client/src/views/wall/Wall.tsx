@@ -147,7 +147,7 @@ export default function Wall(props: { token: string | null }) {
         <aside className="col left">
           <Kpis summary={summary.data} />
           <Chart30 summary={summary.data} />
-          <Ticker summary={summary.data} lang={lang} />
+          <Ticker summary={summary.data} lang={lang} tz={params.tz} />
         </aside>
         <aside className="col right">
           <Ranking title={t('gridRanking')} rows={summary.data?.gridRanking ?? []} lang={lang} />

@@ -56,22 +56,24 @@ export function Kpis(props: { summary: WallSummary | null }) {
   );
 }
 
-export function Ticker(props: { summary: WallSummary | null; lang: Lang }) {
+export function Ticker(props: { summary: WallSummary | null; lang: Lang; tz: string }) {
   const t = useT();
   const rows = props.summary?.ticker ?? [];
   return (
     <section className="panel ticker" data-testid="wall-ticker">
       <h3>{t('latestIncidents')}</h3>
+      <div className="viewport">
       <div className="scroll" style={{ animationDuration: `${Math.max(20, rows.length * 3)}s` }}>
         {[...rows, ...rows].map((r, i) => (
           <div key={`${r.id}-${i}`} className="row">
             <span className="dot" style={{ background: LIGHT_COLOURS[r.light] ?? LIGHT_COLOURS.none }} />
-            <span className="time">{new Date(r.reported_at).toLocaleTimeString(props.lang, { hour: '2-digit', minute: '2-digit' })}</span>
+            <span className="time">{new Date(r.reported_at).toLocaleTimeString(props.lang, { timeZone: props.tz, hour: '2-digit', minute: '2-digit', hour12: false })}</span>
             <span className="what">{props.lang === 'en' ? r.category_en : r.category}</span>
             <span className="where">{r.grid_name ?? ''}</span>
             <span className="status">{t(`status_${r.status}` as never)}</span>
           </div>
         ))}
+      </div>
       </div>
     </section>
   );
@@ -83,6 +85,7 @@ export function Ranking(props: { title: string; rows: { code: string; name: stri
   return (
     <section className="panel ranking">
       <h3>{props.title}</h3>
+      <div className="head"><span /><span /><span className="num">{t('kpiOpen')}</span><span className="num">{t('kpiOverdue')}</span></div>
       <ol>
         {props.rows.slice(0, 6).map((r) => (
           <li key={r.code}>
