@@ -1,0 +1,64 @@
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import type { MessageKey } from '../../i18n/index.ts';
+import type { Finding, TopologyReport } from './api.ts';
+
+/** The panel's groups, in the order a planner fixes them; every kind the check reports has one. */
+export const GROUPS: { id: string; label: MessageKey; kinds: string[] }[] = [
+  { id: 'invalid', label: 'grd_kindInvalid', kinds: ['invalid_geometry'] },
+  { id: 'overlap', label: 'grd_kindOverlap', kinds: ['overlap'] },
+  { id: 'gap', label: 'grd_kindGap', kinds: ['gap'] },
+  { id: 'outside', label: 'grd_kindOutside', kinds: ['outside_parent'] },
+  { id: 'codes', label: 'grd_kindCodes', kinds: ['duplicate_code', 'code_not_nested', 'bad_code', 'code_taken'] },
+  { id: 'empty', label: 'grd_kindEmpty', kinds: ['empty_grid'] },
+  { id: 'band', label: 'grd_kindBand', kinds: ['households_out_of_band'] },
+  { id: 'slivers', label: 'grd_kindSlivers', kinds: [] },
+];
+
+export interface Numbered extends Finding { n: number }
+
+/** Findings grouped for the panel; `n` numbers them across the report (the map's feature id). */
+export function groupFindings(r: TopologyReport): Map<string, Numbered[]> {
+  const out = new Map<string, Numbered[]>(GROUPS.map((g) => [g.id, []]));
+  let n = 0;
+  for (const f of [...r.errors, ...r.warnings]) {
+    const g = GROUPS.find((x) => x.kinds.includes(f.kind)) ?? GROUPS[0];
+    out.get(g.id)!.push({ ...f, n: n++ });
+  }
+  for (const f of r.slivers) out.get('slivers')!.push({ ...f, n: n++ });
+  return out;
+}
+
+/** What to draw for a finding: the offending piece, or where PostGIS found the problem, or the repair. */
+export function findingGeometry(f: Finding): Geometry | null {
+  return f.geometry ?? f.location ?? f.repair ?? null;
+}
+
+/** Every finding that has a geometry, as features for the map (`n` and `selected` in the properties). */
+export function findingFeatures(groups: Map<string, Numbered[]>, selected: number | null): FeatureCollection {
+  const features: Feature[] = [];
+  for (const list of groups.values()) {
+    for (const f of list) {
+      const geometry = findingGeometry(f);
+      if (geometry) features.push({ type: 'Feature', geometry, properties: { n: f.n, kind: f.kind, severity: f.severity, selected: f.n === selected } });
+    }
+  }
+  // The selected one last, so it draws on top.
+  features.sort((a, b) => Number(a.properties!.selected) - Number(b.properties!.selected));
+  return { type: 'FeatureCollection', features };
+}
+
+/**
+ * Bounds to fly to for a geometry's bbox: at least `minMetres` across, so that a sliver of a
+ * square metre is shown with its surroundings, not at the map's maximum zoom.
+ */
+export function padBounds(b: [number, number, number, number], minMetres = 300): [number, number, number, number] {
+  const [w, s, e, n] = b;
+  const lat = (s + n) / 2;
+  const dLat = minMetres / 111_320;
+  const dLng = minMetres / (111_320 * Math.max(Math.cos((lat * Math.PI) / 180), 0.01));
+  const cx = (w + e) / 2;
+  const cy = (s + n) / 2;
+  const hw = Math.max((e - w) / 2, dLng / 2) * 1.2;
+  const hh = Math.max((n - s) / 2, dLat / 2) * 1.2;
+  return [cx - hw, cy - hh, cx + hw, cy + hh];
+}
