@@ -24,4 +24,5 @@ export interface ViewRoute {
  * One line per view; keep the order of the top bar.
  */
 export const VIEW_ROUTES: ViewRoute[] = [
+  { path: '/incidents', label: 'navIncidents', roles: ['officer', 'dispatcher', 'analyst'], component: lazy(() => import('./incidents/Incidents.tsx')) },
 ];
