@@ -4,36 +4,72 @@ import { ConfigError, loadConfig } from './core/config.ts';
 import { DataDirBusyError, updateLockUrl } from './core/embedded.ts';
 import { MigrationError, migrate } from './core/migrate.ts';
 import { openDatabase } from './core/runtime.ts';
-import { demoLoaded, loadDemo } from './osm/demo.ts';
+import { demoLoaded, loadDemo, type Progress } from './osm/demo.ts';
 
 const say = (line: string) => process.stdout.write(`[wangge] ${line}\n`);
 
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * The demo's progress: one line per stage, ended with the stage's time. On a terminal the line
+ * of the running stage updates in place; in a log (no TTY) each stage's line is written once,
+ * when the stage ends, so that the log shows where the first start spends its time.
+ */
+function demoProgress(): { report: Progress; end(): void } {
+  const tty = process.stdout.isTTY === true;
+  let stage = '';
+  let startedAt = 0;
+  let line = '';
+  const end = () => {
+    if (!stage) return;
+    const done = `${line.padEnd(44)} ${secs(Date.now() - startedAt).padStart(6)}`;
+    process.stdout.write(tty ? `\r${done}\n` : `${done}\n`);
+    stage = '';
+  };
+  const report: Progress = (name, done, total) => {
+    if (name !== stage) {
+      end();
+      stage = name;
+      startedAt = Date.now();
+    }
+    const next = total > 0 ? `  ${name}: ${done}/${total} (${Math.round((done / total) * 100)}%)` : `  ${name}: ${done}`;
+    if (tty && next !== line) process.stdout.write(`\r${next.padEnd(44)}`);
+    line = next;
+  };
+  return { report, end };
+}
+
 async function main(): Promise<void> {
-  const started = Date.now();
+  let mark = Date.now();
+  const lap = () => {
+    const now = Date.now();
+    const ms = now - mark;
+    mark = now;
+    return secs(ms);
+  };
   const config = loadConfig();
   say(config.DATABASE_URL ? 'database: PostgreSQL server from DATABASE_URL' : `database: embedded PostGIS in ${config.WANGGE_DATA_DIR}/db (first start takes ~15 s)`);
   const opened = await openDatabase(config);
   const { db } = opened;
+  say(`database open (${lap()})`);
   const { applied } = await migrate(db, (name) => say(`migrating: ${name}`));
-  if (applied.length > 0) say(`applied ${applied.length} migration(s)`);
+  if (applied.length > 0) say(`applied ${applied.length} migration(s) (${lap()})`);
   const admin = await ensureAdmin(db, config.WANGGE_ADMIN_PASSWORD);
 
   if (config.WANGGE_DEMO && !(await demoLoaded(db))) {
     say('loading the demo area (Monaco, © OpenStreetMap contributors, ODbL) …');
-    let last = '';
-    const report = await loadDemo(db, config, (stage, done, total) => {
-      const line = total > 0 ? `  ${stage}: ${done}/${total} (${Math.round((done / total) * 100)}%)` : `  ${stage}: ${done}`;
-      if (line !== last) process.stdout.write(`\r${line.padEnd(48)}`);
-      last = line;
-    });
-    process.stdout.write('\n');
-    say(`demo loaded: ${report.households.buildings} buildings (${report.households.households} households), ${Object.values(report.barriers).reduce((a, b) => a + b, 0)} barrier lines, grids per tier ${JSON.stringify(report.grids)}`);
+    lap();
+    const progress = demoProgress();
+    const report = await loadDemo(db, config, progress.report);
+    progress.end();
+    say(`demo loaded in ${lap()}: ${report.households.buildings} buildings (${report.households.households} households), ${Object.values(report.barriers).reduce((a, b) => a + b, 0)} barrier lines, grids per tier ${JSON.stringify(report.grids)}`);
   }
 
   const app = await build({ config, db });
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   if (opened.dataDir) updateLockUrl(opened.dataDir, address);
-  say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${address.replace('127.0.0.1', 'localhost')}  (API docs: ${address}/api/docs)`);
+  // Uptime, not time since main(): it includes loading the modules.
+  say(`ready in ${process.uptime().toFixed(1)} s: ${address.replace('127.0.0.1', 'localhost')}  (API docs: ${address}/api/docs)`);
   if (admin.password) say(`${admin.created ? 'first-run admin' : 'admin password reset'}: user "admin", password "${admin.password}"`);
 
   let closing = false;

@@ -6,7 +6,8 @@ import type { DemoStep } from '../osm/demo.ts';
  * phone numbers), so grid cards and the citizen locate path have someone to show. Unit grids
  * made later by the partition step reach their quarter's officer through the chain.
  */
-export const gridsDemo: DemoStep = async (db, jurisdictionId) => {
+export const gridsDemo: DemoStep = async (db, jurisdictionId, _config, onProgress) => {
+  onProgress('grid staff', 0, 1);
   await db.tx(async (q) => {
     await q.query(`UPDATE jurisdictions SET attributes = attributes || '{"codePrefix": "980"}' WHERE id = $1`, [jurisdictionId]);
     await q.query(
@@ -21,4 +22,5 @@ export const gridsDemo: DemoStep = async (db, jurisdictionId) => {
          FROM g, surnames, (VALUES ('head', 0), ('officer', 1)) AS r(role, k)`,
       [jurisdictionId]);
   });
+  onProgress('grid staff', 1, 1);
 };

@@ -19,6 +19,7 @@ const MONACO_HOLIDAYS: [string, string][] = [
  * exist yet (partition unfinished): cases then sit in the deepest tier there is.
  */
 export const incidentsDemo: DemoStep = async (db, jurisdictionId, _config, onProgress) => {
+  onProgress('incidents', 0, DEMO_INCIDENTS);
   await db.tx(async (q) => {
     await q.query(`UPDATE jurisdictions SET attributes = jsonb_set(attributes, '{incidents}',
                      COALESCE(attributes->'incidents', '{}'::jsonb) || '{"calendar": {"timeZone": "Europe/Monaco", "workdays": [1,2,3,4,5], "hours": [["09:00","12:00"],["13:30","17:30"]]}}'::jsonb)

@@ -42,6 +42,7 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
   const barriers: object[] = [];
   const areas: object[] = [];
   const admin: object[] = [];
+  progress('classifying', 0, features.length);
   const report: OsmImportReport = { jurisdictionId: 0, households: { buildings: 0, households: 0, levelsTagged: 0 }, barriers: {}, basemapAreas: 0, grids: {}, skipped: 0 };
 
   for (const f of features) {
@@ -111,6 +112,7 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
 }
 
 async function insertBatches(q: Queryable, stage: string, sql: string, jid: number, items: object[], progress: (stage: string, done: number, total: number) => void): Promise<void> {
+  if (items.length > 0) progress(stage, 0, items.length);
   for (let i = 0; i < items.length; i += BATCH) {
     await q.query(sql, [jid, JSON.stringify(items.slice(i, i + BATCH))]);
     progress(stage, Math.min(i + BATCH, items.length), items.length);

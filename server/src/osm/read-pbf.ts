@@ -27,6 +27,7 @@ export function readOsmPbf(filePath: string, onProgress?: (p: ReadProgress) => v
   return new Promise((resolve, reject) => {
     const elements: OsmElement[] = [];
     let lastReport = 0;
+    onProgress?.({ stage: 'reading', elements: 0, bytes: 0, totalBytes });
     const report = () => {
       if (elements.length - lastReport >= 5000) {
         lastReport = elements.length;
@@ -49,6 +50,7 @@ export function readOsmPbf(filePath: string, onProgress?: (p: ReadProgress) => v
         report();
       },
       endDocument: () => {
+        onProgress?.({ stage: 'reading', elements: elements.length, bytes: totalBytes, totalBytes });
         onProgress?.({ stage: 'assembling', elements: elements.length, bytes: totalBytes, totalBytes });
         try {
           const fc = osmtogeojson({ elements }, { flatProperties: true }) as FeatureCollection<Geometry, Record<string, string>>;
