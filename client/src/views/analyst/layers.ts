@@ -1,0 +1,100 @@
+/**
+ * The analyst's deck.gl layers. Each gets a stable id and only the data it draws; colours come
+ * from classes.ts so that map, legend and export agree. Heatmaps are fed from H3 cell centres
+ * weighted by their counts: a few thousand weighted points, never the incidents themselves.
+ */
+import type { Layer, PickingInfo } from '@deck.gl/core';
+import { HeatmapLayer } from '@deck.gl/aggregation-layers';
+import { H3HexagonLayer } from '@deck.gl/geo-layers';
+import { GeoJsonLayer } from '@deck.gl/layers';
+import { cellToLatLng } from 'h3-js';
+import type { EmergingUnit, GiUnit, GridShape, H3Cell } from './api.ts';
+import { emergingColour, GI_COLOURS, HEAT_RANGE, rampColour, type Rgba } from './classes.ts';
+
+export type Hover = { x: number; y: number; object: unknown } | null;
+type OnHover = (h: Hover) => void;
+
+const hover = (onHover: OnHover) => (info: PickingInfo) => onHover(info.object ? { x: info.x, y: info.y, object: info.object } : null);
+
+export const LAYER_IDS = { h3: 'analyst-h3', heatmap: 'analyst-heatmap', gi: 'analyst-gi', emerging: 'analyst-emerging' } as const;
+
+export function h3CountLayer(cells: H3Cell[], metric: 'count' | 'rate', breaks: number[], onHover: OnHover): Layer {
+  return new H3HexagonLayer<H3Cell>({
+    id: LAYER_IDS.h3,
+    data: cells,
+    getHexagon: (d) => d.cell,
+    getFillColor: (d) => {
+      const v = metric === 'rate' ? d.rate : d.count;
+      return v === null ? [160, 160, 160, 60] : rampColour(v, breaks);
+    },
+    extruded: false,
+    stroked: true,
+    getLineColor: [255, 255, 255, 160],
+    lineWidthMinPixels: 0.5,
+    pickable: true,
+    onHover: hover(onHover),
+    updateTriggers: { getFillColor: [metric, breaks.join(',')] },
+  });
+}
+
+interface WeightedPoint { position: [number, number]; weight: number }
+
+export function heatmapLayer(cells: H3Cell[], metric: 'count' | 'rate'): Layer {
+  const points: WeightedPoint[] = [];
+  for (const c of cells) {
+    const w = metric === 'rate' ? c.rate : c.count;
+    if (!w) continue;
+    const [lat, lng] = cellToLatLng(c.cell);
+    points.push({ position: [lng, lat], weight: w });
+  }
+  return new HeatmapLayer<WeightedPoint>({
+    id: LAYER_IDS.heatmap,
+    data: points,
+    getPosition: (d) => d.position,
+    getWeight: (d) => d.weight,
+    radiusPixels: 40,
+    intensity: 1,
+    threshold: 0.05,
+    colorRange: HEAT_RANGE,
+    opacity: 0.8,
+  });
+}
+
+/** Any per-unit result (Gi* classes, emerging categories) on H3 cells or on grid outlines. */
+function unitLayer<U extends { id: string }>(id: string, units: U[], shapes: GridShape[] | null, colour: (u: U) => Rgba, trigger: unknown, onHover: OnHover): Layer {
+  if (shapes) {
+    const byCode = new Map(units.map((u) => [u.id, u]));
+    const data = shapes.filter((s) => byCode.has(s.properties.code)).map((s) => ({ ...s, properties: { ...s.properties, unit: byCode.get(s.properties.code)! } }));
+    return new GeoJsonLayer({
+      id,
+      data: data as never,
+      filled: true,
+      stroked: true,
+      getFillColor: (f: { properties: { unit: U } }) => colour(f.properties.unit),
+      getLineColor: [90, 90, 90, 200],
+      lineWidthMinPixels: 1,
+      pickable: true,
+      onHover: (info: PickingInfo) => onHover(info.object ? { x: info.x, y: info.y, object: (info.object as { properties: { unit: U } }).properties.unit } : null),
+      updateTriggers: { getFillColor: trigger },
+    }) as unknown as Layer;
+  }
+  return new H3HexagonLayer<U>({
+    id,
+    data: units,
+    getHexagon: (d) => d.id,
+    getFillColor: colour,
+    extruded: false,
+    stroked: true,
+    getLineColor: [255, 255, 255, 140],
+    lineWidthMinPixels: 0.5,
+    pickable: true,
+    onHover: hover(onHover),
+    updateTriggers: { getFillColor: trigger },
+  });
+}
+
+export const giLayer = (units: GiUnit[], shapes: GridShape[] | null, onHover: OnHover): Layer =>
+  unitLayer(LAYER_IDS.gi, units, shapes, (u) => GI_COLOURS[u.gi_class] ?? GI_COLOURS[0], units, onHover);
+
+export const emergingLayer = (units: EmergingUnit[], shapes: GridShape[] | null, onHover: OnHover): Layer =>
+  unitLayer(LAYER_IDS.emerging, units, shapes, (u) => emergingColour(u.category), units, onHover);
