@@ -37,7 +37,7 @@ export default async function importRoutes(app: FastifyInstance): Promise<void> 
         },
       },
       response: {
-        200: { type: 'object', properties: { rows: { type: 'integer' }, imported: { type: 'integer' }, located: { type: 'integer' }, skipped: { type: 'integer' }, seconds: { type: 'number' }, errors: { type: 'array', items: { type: 'object', properties: { row: { type: 'integer' }, reason: { type: 'string' } } } } } },
+        200: { type: 'object', properties: { rows: { type: 'integer' }, imported: { type: 'integer' }, located: { type: 'integer' }, skipped: { type: 'integer' }, seconds: { type: 'number' }, timings: { type: 'object', properties: { read: { type: 'number' }, locate: { type: 'number' }, write: { type: 'number' } } }, errors: { type: 'array', items: { type: 'object', properties: { row: { type: 'integer' }, reason: { type: 'string' } } } } } },
       },
     },
   }, async (request) => {
@@ -50,7 +50,7 @@ export default async function importRoutes(app: FastifyInstance): Promise<void> 
     const started = Date.now();
     const opts: ImportOptions = {
       jurisdictionId: jid, category: q.category, timeZone, status: q.status, skipInvalid: q.skipInvalid,
-      onProgress: (done) => events.publish('incident.import', jid, { done, by: request.user!.username }),
+      onProgress: (done, read) => events.publish('incident.import', jid, { done, read, by: request.user!.username }),
     };
     let run: (tx: Parameters<Parameters<typeof db.tx>[0]>[0]) => Promise<ImportReport>;
     const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -76,7 +76,7 @@ export default async function importRoutes(app: FastifyInstance): Promise<void> 
       await audit(tx, request.user, 'import', 'incidents', null, { jurisdictionId: jid, imported: r.imported, skipped: r.skipped });
       return r;
     });
-    events.publish('incident.import', jid, { done: report.imported, finished: true, by: request.user!.username });
+    events.publish('incident.import', jid, { done: report.imported, read: report.rows, finished: true, by: request.user!.username });
     return { ...report, seconds: (Date.now() - started) / 1000 };
   });
 }

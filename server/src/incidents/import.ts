@@ -1,14 +1,17 @@
-import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { sqlFile, type Queryable } from '../core/db.ts';
 import { unprocessable } from '../core/errors.ts';
 import { zonedTime } from './calendar.ts';
 import { prepareChains } from './generator.ts';
+import { csvRecords } from './import-csv.ts';
 
 /**
- * Bulk import of historical incidents (CSV or GeoJSON), streamed and written in batches with
- * one INSERT … SELECT FROM unnest(…) each, located in the same statement. Everything is one
- * transaction: a bad row stops the import and nothing is written, unless skipInvalid.
+ * Bulk import of historical incidents (CSV or GeoJSON). The file is read as a stream and every
+ * row checked as it comes (a bad row's number is known at once); accepted rows go to a staging
+ * table in batches of STAGE_BATCH, sent while the next batch is parsed. Then the whole set is
+ * located in one spatial join and written to incidents in a few large statements (chunks of
+ * `batch` rows), so the tile counters' statement triggers run a few times, not once per row
+ * batch. Everything is one transaction (the caller's): a bad row stops the import and nothing
+ * is written, unless skipInvalid.
  */
 export interface ImportOptions {
   jurisdictionId: number;
@@ -18,11 +21,19 @@ export interface ImportOptions {
   timeZone: string;
   status: 'closed' | 'reported';
   skipInvalid: boolean;
+  /** Rows per INSERT into incidents (default 250,000). */
   batch?: number;
-  onProgress?: (done: number) => void;
+  /** done: rows written to incidents so far; read: rows read from the file so far. */
+  onProgress?: (done: number, read: number) => void;
 }
 
-export interface ImportReport { rows: number; imported: number; located: number; skipped: number; errors: { row: number; reason: string }[] }
+/** Seconds spent reading and checking the file (with staging overlapped), locating, and writing. */
+export interface ImportTimings { read: number; locate: number; write: number }
+
+export interface ImportReport { rows: number; imported: number; located: number; skipped: number; errors: { row: number; reason: string }[]; timings: ImportTimings }
+
+const STAGE_BATCH = 20_000;
+const WRITE_BATCH = 250_000;
 
 const LNG = ['lng', 'lon', 'long', 'longitude', 'x'];
 const LAT = ['lat', 'latitude', 'y'];
@@ -43,19 +54,63 @@ export function parseTime(text: string, timeZone: string): Date | null {
   return Number.isNaN(t) ? null : new Date(t);
 }
 
-interface Row { lng: number; lat: number; at: Date; category: string; description: string; attrs: string }
+/**
+ * parseTime as epoch ms, with the zone's offset worked out once per local hour: asking Intl
+ * for it is what costs, and a zone's offset does not change inside an hour (where it does,
+ * at a transition, the row is worked out on its own).
+ */
+export function timeParser(timeZone: string): (text: string) => number {
+  const offsets = new Map<string, number>();
+  return (text) => {
+    const s = text.trim();
+    const m = LOCAL.exec(s);
+    if (!m) return Date.parse(s);
+    const y = +m[1], mo = +m[2], d = +m[3], hh = +(m[4] ?? 0), mm = +(m[5] ?? 0), ss = +(m[6] ?? 0);
+    const key = s.slice(0, 13);
+    let off = offsets.get(key);
+    if (off === undefined) {
+      const a = Date.UTC(y, mo - 1, d, hh, 0) - zonedTime(y, mo, d, hh, 0, timeZone);
+      const b = Date.UTC(y, mo - 1, d, hh, 59) - zonedTime(y, mo, d, hh, 59, timeZone);
+      off = a === b ? a : Number.NaN;
+      if (!Number.isNaN(a)) offsets.set(key, off);
+    }
+    const t = Number.isNaN(off) ? zonedTime(y, mo, d, hh, mm, timeZone) : Date.UTC(y, mo - 1, d, hh, mm) - off;
+    return t + ss * 1000;
+  };
+}
+
+interface Fields { lng: unknown; lat: unknown; time: unknown; category: unknown; description: unknown; attrs: string }
 
 class Batcher {
-  rows: Row[] = [];
-  report: ImportReport = { rows: 0, imported: 0, located: 0, skipped: 0, errors: [] };
+  report: ImportReport = { rows: 0, imported: 0, located: 0, skipped: 0, errors: [], timings: { read: 0, locate: 0, write: 0 } };
   private categories = new Set<string>();
-  constructor(private q: Queryable, private opts: ImportOptions) {}
+  private parseTime: (text: string) => number;
+  private started = performance.now();
+  // The batch being filled, column by column.
+  private lng: number[] = [];
+  private lat: number[] = [];
+  private ms: number[] = [];
+  private cat: string[] = [];
+  private desc: string[] = [];
+  private attrs: string[] = [];
+  private staged = 0;
+  // The batch on its way to the database while the next one is parsed.
+  private pending: Promise<unknown> | null = null;
+
+  constructor(private q: Queryable, private opts: ImportOptions) {
+    this.parseTime = timeParser(opts.timeZone);
+  }
 
   async init(): Promise<void> {
     const { rows } = await this.q.query<{ code: string }>('SELECT code FROM categories WHERE active');
     for (const r of rows) this.categories.add(r.code);
     if (this.opts.category && !this.categories.has(this.opts.category)) throw unprocessable('unknown_category', `No category "${this.opts.category}"`);
+    // Big set-based statements: JIT compiling them costs more than it saves, and sorts and
+    // hashes of a million rows want more than the default work memory (both for this
+    // transaction only).
+    await this.q.query("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)");
     await prepareChains(this.q, this.opts.jurisdictionId);
+    await this.q.query(sqlFile(import.meta.url, 'sql/import-stage.sql'));
   }
 
   bad(reason: string): void {
@@ -65,32 +120,80 @@ class Batcher {
     if (this.report.errors.length < 100) this.report.errors.push({ row, reason });
   }
 
-  async add(fields: { lng: unknown; lat: unknown; time: unknown; category: unknown; description: unknown; attrs: Record<string, unknown> }): Promise<void> {
+  async add(f: Fields): Promise<void> {
     this.report.rows++;
-    const lng = Number(fields.lng), lat = Number(fields.lat);
-    if (fields.lng === '' || fields.lat === '' || !Number.isFinite(lng) || !Number.isFinite(lat) || Math.abs(lng) > 180 || Math.abs(lat) > 90) return this.bad('no valid lng/lat');
-    const at = typeof fields.time === 'string' && fields.time ? parseTime(fields.time, this.opts.timeZone) : null;
-    if (!at) return this.bad(`no valid time ("${String(fields.time ?? '')}")`);
-    const category = typeof fields.category === 'string' && fields.category ? fields.category : this.opts.category;
+    const lng = Number(f.lng), lat = Number(f.lat);
+    if (f.lng === '' || f.lat === '' || !Number.isFinite(lng) || !Number.isFinite(lat) || Math.abs(lng) > 180 || Math.abs(lat) > 90) return this.bad('no valid lng/lat');
+    const at = typeof f.time === 'string' && f.time ? this.parseTime(f.time) : Number.NaN;
+    if (Number.isNaN(at)) return this.bad(`no valid time ("${String(f.time ?? '')}")`);
+    const category = typeof f.category === 'string' && f.category ? f.category : this.opts.category;
     if (!category || !this.categories.has(category)) return this.bad(category ? `unknown category "${category}"` : 'no category (column or ?category=)');
-    this.rows.push({ lng, lat, at, category, description: typeof fields.description === 'string' ? fields.description.slice(0, 4000) : '', attrs: JSON.stringify(fields.attrs) });
-    if (this.rows.length >= (this.opts.batch ?? 10_000)) await this.flush();
+    this.lng.push(lng);
+    this.lat.push(lat);
+    this.ms.push(at);
+    this.cat.push(category);
+    this.desc.push(typeof f.description === 'string' ? f.description.slice(0, 4000) : '');
+    this.attrs.push(f.attrs);
+    if (this.lng.length >= STAGE_BATCH) await this.stage();
   }
 
-  async flush(): Promise<void> {
-    if (this.rows.length === 0) return;
-    const r = this.rows;
-    this.rows = [];
-    const { rows } = await this.q.query<{ located: boolean }>(sqlFile(import.meta.url, 'sql/import-insert.sql'), [
-      this.opts.jurisdictionId, r.map((x) => x.lng), r.map((x) => x.lat), r.map((x) => x.at), r.map((x) => x.category), r.map((x) => x.description), r.map((x) => x.attrs), this.opts.status]);
-    this.report.imported += rows.length;
-    this.report.located += rows.filter((x) => x.located).length;
-    this.opts.onProgress?.(this.report.imported);
+  /** Sends the filled batch; waits only for the one before it. */
+  private async stage(): Promise<void> {
+    if (this.pending) await this.pending;
+    this.pending = null;
+    if (this.lng.length === 0) return;
+    const params = [this.staged, this.lng, this.lat, this.ms, this.cat, this.desc, this.attrs];
+    this.staged += this.lng.length;
+    this.lng = []; this.lat = []; this.ms = []; this.cat = []; this.desc = []; this.attrs = [];
+    const p = this.q.query(sqlFile(import.meta.url, 'sql/import-stage-insert.sql'), params);
+    // Awaited before the next batch or at the end; a failure meanwhile must not go unhandled.
+    p.catch(() => undefined);
+    this.pending = p;
+    this.opts.onProgress?.(0, this.staged);
   }
 
   async finish(): Promise<ImportReport> {
-    await this.flush();
-    await this.q.query('DROP TABLE IF EXISTS demo_chains');
+    await this.stage();
+    if (this.pending) await this.pending;
+    const t = this.report.timings;
+    let t0 = performance.now();
+    t.read = (t0 - this.started) / 1000;
+    if (this.staged > 0) {
+      await this.q.query(sqlFile(import.meta.url, 'sql/import-locate.sql'));
+      const { rows: groups } = await this.q.query<{ rank: number | null; n: number }>(
+        'SELECT rank, count(*)::int AS n FROM import_located GROUP BY rank ORDER BY rank NULLS LAST');
+      let t1 = performance.now();
+      t.locate = (t1 - t0) / 1000;
+      t0 = t1;
+      const size = Math.max(1, this.opts.batch ?? WRITE_BATCH);
+      // Chunks of neighbouring grids (ranks), then the rows in no grid by row number.
+      const chunks: [number | null, number | null, number, number][] = [];
+      let from: number | null = null, to = 0, count = 0;
+      for (const g of groups) {
+        if (g.rank === null) continue;
+        this.report.located += g.n;
+        if (from !== null && count + g.n > size) {
+          chunks.push([from, to, 0, this.staged]);
+          from = null; count = 0;
+        }
+        if (from === null) from = g.rank;
+        to = g.rank;
+        count += g.n;
+      }
+      if (from !== null) chunks.push([from, to, 0, this.staged]);
+      const unlocated = this.staged - this.report.located;
+      if (unlocated > 0 && unlocated <= size) chunks.push([null, null, 0, this.staged]);
+      else if (unlocated > 0) for (let n = 0; n < this.staged; n += size) chunks.push([null, null, n, n + size]);
+      const insertSql = sqlFile(import.meta.url, 'sql/import-insert.sql');
+      for (const [a, b, n0, n1] of chunks) {
+        const r = await this.q.query(insertSql, [this.opts.jurisdictionId, this.opts.status, a, b, n0, n1]);
+        this.report.imported += r.rowCount ?? 0;
+        this.opts.onProgress?.(this.report.imported, this.staged);
+      }
+      t1 = performance.now();
+      t.write = (t1 - t0) / 1000;
+    }
+    await this.q.query('DROP TABLE IF EXISTS demo_chains, import_grids, import_located, import_rows');
     await this.q.query("SELECT bump_layer_version('incidents')");
     return this.report;
   }
@@ -98,29 +201,46 @@ class Batcher {
 
 const pickKey = (keys: string[], names: string[]) => keys.find((k) => names.includes(k.toLowerCase().trim()));
 
-export async function importCsv(q: Queryable, input: Readable, opts: ImportOptions): Promise<ImportReport> {
+/** The attributes object of the columns at idx, as JSON text; absent cells are left out. */
+function attrsJson(names: string[], idx: number[]): (rec: string[]) => string {
+  const keys = names.map((k) => JSON.stringify(k));
+  return (rec) => {
+    let s = '{';
+    for (let i = 0; i < idx.length; i++) {
+      const v = rec[idx[i]];
+      if (v === undefined) continue;
+      if (s.length > 1) s += ',';
+      s += keys[i] + ':' + JSON.stringify(v);
+    }
+    return s + '}';
+  };
+}
+
+export async function importCsv(q: Queryable, input: AsyncIterable<Buffer | string>, opts: ImportOptions): Promise<ImportReport> {
   const b = new Batcher(q, opts);
   await b.init();
-  const parser = input.pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }));
-  let keys: { lng?: string; lat?: string; time?: string; category?: string; description?: string; rest: string[] } | null = null;
-  try {
-    for await (const rec of parser as AsyncIterable<Record<string, string>>) {
-      if (!keys) {
-        const all = Object.keys(rec);
-        keys = { lng: pickKey(all, LNG), lat: pickKey(all, LAT), time: pickKey(all, TIME), category: pickKey(all, CATEGORY), description: pickKey(all, DESCRIPTION), rest: [] };
-        if (!keys.lng || !keys.lat || !keys.time) throw unprocessable('missing_columns', `The CSV needs longitude, latitude and time columns (found: ${all.join(', ')})`, { columns: all });
-        const used = new Set([keys.lng, keys.lat, keys.time, keys.category, keys.description]);
-        keys.rest = all.filter((k) => !used.has(k));
+  let header: string[] | null = null;
+  let col = { lng: -1, lat: -1, time: -1, category: -1, description: -1 };
+  let attrs: (rec: string[]) => string = () => '{}';
+  const at = (rec: string[], i: number) => (i < 0 ? undefined : rec[i]);
+  for await (const records of csvRecords(input)) {
+    for (const rec of records) {
+      if (!header) {
+        header = rec;
+        const key = (names: string[]) => { const k = pickKey(header!, names); return k === undefined ? -1 : header!.indexOf(k); };
+        col = { lng: key(LNG), lat: key(LAT), time: key(TIME), category: key(CATEGORY), description: key(DESCRIPTION) };
+        const used = new Set(Object.values(col));
+        const rest = header.map((_, i) => i).filter((i) => !used.has(i));
+        attrs = attrsJson(rest.map((i) => header![i]), rest);
+        continue;
       }
-      const attrs: Record<string, unknown> = {};
-      for (const k of keys.rest) attrs[k] = rec[k];
-      await b.add({ lng: rec[keys.lng!], lat: rec[keys.lat!], time: rec[keys.time!], category: keys.category ? rec[keys.category] : undefined, description: keys.description ? rec[keys.description] : undefined, attrs });
+      if (b.report.rows === 0 && (col.lng < 0 || col.lat < 0 || col.time < 0)) {
+        throw unprocessable('missing_columns', `The CSV needs longitude, latitude and time columns (found: ${header.join(', ')})`, { columns: header });
+      }
+      await b.add({ lng: at(rec, col.lng), lat: at(rec, col.lat), time: at(rec, col.time), category: at(rec, col.category), description: at(rec, col.description), attrs: attrs(rec) });
     }
-  } catch (err) {
-    if ((err as { code?: string }).code?.startsWith?.('CSV_')) throw unprocessable('bad_csv', `The CSV cannot be read: ${(err as Error).message}`);
-    throw err;
   }
-  if (!keys) throw unprocessable('empty_file', 'The file holds no rows');
+  if (b.report.rows === 0) throw unprocessable('empty_file', 'The file holds no rows');
   return b.finish();
 }
 
@@ -137,7 +257,7 @@ export async function importGeoJson(q: Queryable, text: string, opts: ImportOpti
     const attrs: Record<string, unknown> = {};
     for (const k of keys) if (k !== tk && k !== ck && k !== dk) attrs[k] = props[k];
     const point = f.geometry?.type === 'Point' ? f.geometry.coordinates : undefined;
-    await b.add({ lng: point?.[0] ?? '', lat: point?.[1] ?? '', time: tk ? String(props[tk]) : undefined, category: ck ? props[ck] : undefined, description: dk ? props[dk] : undefined, attrs });
+    await b.add({ lng: point?.[0] ?? '', lat: point?.[1] ?? '', time: tk ? String(props[tk]) : undefined, category: ck ? props[ck] : undefined, description: dk ? props[dk] : undefined, attrs: JSON.stringify(attrs) });
   }
   if (b.report.rows === 0) throw unprocessable('empty_file', 'The file holds no features');
   return b.finish();
