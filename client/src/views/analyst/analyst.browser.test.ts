@@ -153,6 +153,43 @@ describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () =>
     expect(await page.locator('[data-testid="analyst-play"]').getAttribute('aria-pressed')).toBe('false');
   });
 
+  it('draws a kernel heatmap from the same H3 counts, without another request', async () => {
+    const url = await settled(page, '/api/hotspots/h3');
+    const sent = (await state(page))!.requests.length;
+    await page.locator('input[name="analyst-kind"][value="heatmap"]').check();
+    await expect.poll(async () => (await state(page))!.kind).toBe('heatmap');
+    expect((await state(page))!.url).toBe(url);
+    expect((await state(page))!.requests.length).toBe(sent);
+    expect(await page.locator('[data-testid="analyst-legend"] h3').textContent()).toContain('Kernel density');
+    // The heatmap's hottest colours (#f03b20, #bd0026) appear; the H3 layer is gone.
+    await page.waitForTimeout(500);
+    const stats = await pixelStats(browser, await page.locator('[data-testid="map"]').screenshot(), { orange: [0xfd, 0x8d, 0x3c], red: [0xf0, 0x3b, 0x20] });
+    expect(stats.near.orange + stats.near.red).toBeGreaterThan(200);
+    const h3Layers = await page.evaluate(() => (window.__wangge!.overlay as unknown as { _props?: { layers?: { id: string }[] } })._props?.layers?.map((l) => l.id) ?? null);
+    if (h3Layers) expect(h3Layers).not.toContain('analyst-h3');
+  });
+
+  it('shows emerging hot spot categories over the whole period, weekly, and says when months are too few', async () => {
+    await page.locator('[data-testid="analyst-step"]').selectOption('week');
+    await page.locator('input[name="analyst-kind"][value="emerging"]').check();
+    const url = await settled(page, '/api/hotspots/emerging');
+    const qs = new URL(url, baseUrl).searchParams;
+    expect(qs.get('from')).toBeNull();
+    expect(qs.get('step')).toBe('week');
+    const em = await apiCall<{ steps: string[]; categories: Record<string, number>; features: { counts: number[] }[] }>('GET', url, admin);
+    const present = Object.entries(em.categories).filter(([c, n]) => n > 0 || c === 'no_pattern');
+    expect(await page.locator('[data-testid="analyst-legend"] li').count()).toBe(present.length);
+    expect(await page.locator('[data-testid="analyst-legend"] h3').textContent()).toBe('Emerging hot spot categories');
+    expect(await page.locator('[data-testid="analyst-slider"]').isDisabled()).toBe(true);
+    // The chart is the cube's sum per week.
+    const bars = await page.locator('[data-testid="analyst-chart"] .bar').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
+    expect(bars).toEqual(em.steps);
+    await page.locator('[data-testid="analyst-step"]').selectOption('month');
+    await expect.poll(() => page.locator('[data-testid="analyst-warnings"]').textContent(), { timeout: 30_000 }).toMatch(/time steps/);
+    await page.locator('[data-testid="analyst-step"]').selectOption('week');
+    await page.locator('[data-testid="analyst-width"]').selectOption('4');
+  });
+
   it('exports the map with legend and attribution as a PNG', async () => {
     await page.locator('input[name="analyst-kind"][value="gi"]').check();
     await settled(page, '/api/hotspots/gi');
