@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import type {} from './global-browser.ts';
@@ -60,4 +62,11 @@ export async function pixelStats(browser: Browser, png: Buffer, colours: Record<
   } finally {
     await page.close();
   }
+}
+
+/** Where browser tests keep their screenshots as artefacts (git-ignored). */
+export function artifactPath(name: string): string {
+  const dir = path.resolve('test-artifacts/browser');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, name);
 }

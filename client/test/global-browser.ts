@@ -1,5 +1,7 @@
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { build } from '../../server/src/app.ts';
 import { ensureAdmin } from '../../server/src/core/bootstrap.ts';
@@ -16,6 +18,8 @@ declare module 'vitest' {
     /** Why the browser tests are skipped ('' when they run). */
     browserSkip: string;
     adminPassword: string;
+    /** POST <url>/restart stops the server under test and starts it again on the same port. */
+    browserControlUrl: string;
   }
 }
 
@@ -35,6 +39,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('browserSkip', hint);
     project.provide('browserBaseUrl', '');
     project.provide('adminPassword', '');
+    project.provide('browserControlUrl', '');
     return undefined;
   }
   project.provide('browserSkip', '');
@@ -47,11 +52,26 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const adminPassword = 'browser-test-admin';
   await ensureAdmin(db, adminPassword);
   await loadDemo(db, config, () => undefined);
-  const app = await build({ config, db, logger: false });
+  let app = await build({ config, db, logger: false });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = Number(new URL(baseUrl).port);
+  // A real restart of the server (same database, same port), for the wall's unattended tests.
+  const control = http.createServer((req, res) => {
+    if (req.method !== 'POST' || req.url !== '/restart') { res.writeHead(404).end(); return; }
+    void (async () => {
+      await app.close();
+      await new Promise((r) => setTimeout(r, 1500));
+      app = await build({ config, db, logger: false });
+      await app.listen({ host: '127.0.0.1', port });
+      res.writeHead(204).end();
+    })().catch((err: Error) => res.writeHead(500).end(err.message));
+  });
+  await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
   project.provide('browserBaseUrl', baseUrl);
   project.provide('adminPassword', adminPassword);
+  project.provide('browserControlUrl', `http://127.0.0.1:${(control.address() as AddressInfo).port}`);
   return async () => {
+    control.close();
     await app.close();
     await db.close();
     await embedded.stop();

@@ -140,6 +140,7 @@ export default function Wall(props: { token: string | null }) {
           <span className={`live ${live.connected ? 'on' : 'off'}`}>{live.connected ? t('liveConnected') : t('liveDisconnected')}</span>
           <time>{clock.toLocaleString(lang, { timeZone: params.tz, hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })}</time>
         </header>
+        {summary.status === 401 && <div className="denied" data-testid="wall-denied">{t('kioskInvalid')}</div>}
         {stale && <div className="stale" data-testid="wall-stale">{t('stale', { since: summary.data ? new Date(summary.data.generatedAt).toLocaleTimeString(lang, { timeZone: params.tz, hour12: false }) : '—' })}</div>}
         <div className="banners" aria-live="assertive">
           {banners.map((b) => <div key={b.key} className="banner" data-testid="wall-banner">⚠ {b.text}</div>)}

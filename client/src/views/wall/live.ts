@@ -39,19 +39,22 @@ export function useLiveEvents(token: string | null, onEvent: (e: LiveEvent) => v
  * Polls a JSON endpoint silently. On failure the last data stays and `stale` is set, so a wall
  * never goes blank when the network or the server drops out.
  */
-export function usePolled<T>(url: string | null, token: string | null, everyMs: number, nudge = 0): { data: T | null; stale: boolean; error: string | null } {
-  const [state, setState] = useState<{ data: T | null; stale: boolean; error: string | null }>({ data: null, stale: false, error: null });
+export function usePolled<T>(url: string | null, token: string | null, everyMs: number, nudge = 0): { data: T | null; stale: boolean; error: string | null; status: number | null } {
+  const [state, setState] = useState<{ data: T | null; stale: boolean; error: string | null; status: number | null }>({ data: null, stale: false, error: null, status: null });
   useEffect(() => {
     if (!url) return undefined;
     let cancelled = false;
     const load = async () => {
       try {
         const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        if (!res.ok) {
+          if (!cancelled) setState((s) => ({ data: s.data, stale: true, error: `HTTP ${res.status}`, status: res.status }));
+          return;
+        }
         const data = (await res.json()) as T;
-        if (!cancelled) setState({ data, stale: false, error: null });
+        if (!cancelled) setState({ data, stale: false, error: null, status: res.status });
       } catch (err) {
-        if (!cancelled) setState((s) => ({ data: s.data, stale: true, error: (err as Error).message }));
+        if (!cancelled) setState((s) => ({ data: s.data, stale: true, error: (err as Error).message, status: null }));
       }
     };
     void load();
