@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, errorCode, testApp, tokenFor, type TestApp } from '../../test/helpers.ts';
-import { makeTown } from './fixtures/town.ts';
+import { makeTown, square } from './fixtures/town.ts';
 
 let t: TestApp;
 let jid: number;
@@ -52,6 +52,42 @@ describe('POST /api/incidents/import', () => {
     fc.features[1].properties.category = '9999';
     const bad = await t.app.inject({ method: 'POST', url: '/api/incidents/import', headers: { ...bearer(dispatcher), 'content-type': 'application/geo+json' }, payload: JSON.stringify(fc) });
     expect(bad.json().error).toMatchObject({ code: 'bad_row', message: expect.stringMatching(/unknown category "9999"/) });
+  });
+
+  it('locates in bulk as one point is located, on edges and corners too, and where only a grid with children holds a point', async () => {
+    // Community C has one unit grid on its west half; its east half is C's own.
+    await t.db.query(`INSERT INTO grids (jurisdiction_id, tier, code, name, parent_code, geom, valid_from)
+      VALUES ($1, 2, $2 || '003', 'C', $2, ST_GeomFromGeoJSON($3), '2020-01-01'), ($1, 3, $2 || '003001', 'C1', $2 || '003', ST_GeomFromGeoJSON($4), '2020-01-01')`,
+    [jid, code, square(116.42, 39.90, 116.43, 39.91), square(116.42, 39.90, 116.425, 39.91)]);
+    const xs = ['116.3995', '116.4', '116.4025', '116.405', '116.4075', '116.41', '116.415', '116.42', '116.4225', '116.425', '116.4275', '116.43', '116.4305'];
+    const ys = ['39.8995', '39.9', '39.905', '39.91', '39.9105'];
+    const lines = ['lng,lat,time,n'];
+    for (const x of xs) for (const y of ys) lines.push(`${x},${y},2020-01-01 00:00,${lines.length}`);
+    // Enough rows for a fine lattice (one cell per ~4 rows).
+    let seed = 7;
+    const rnd = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+    for (let i = 0; i < 600; i++) lines.push(`${(116.399 + rnd() * 0.032).toFixed(4)},${(39.899 + rnd() * 0.012).toFixed(4)},2020-01-01 00:00,${lines.length}`);
+    const res = await t.app.inject({ method: 'POST', url: '/api/incidents/import?category=0404', headers: { ...bearer(dispatcher), 'content-type': 'text/csv' }, payload: lines.join('\n') });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ rows: lines.length - 1, imported: lines.length - 1 });
+    // The answer one point gets: the first leaf grid (no current child) that holds it, deepest
+    // tier then code first; else the first grid of any kind.
+    const { rows } = await t.db.query<{ n: string; got: string | null; want: string | null; chain: string[] }>(
+      `WITH g AS (SELECT g.*, NOT EXISTS (SELECT 1 FROM grids k WHERE k.jurisdiction_id = g.jurisdiction_id AND k.valid_to IS NULL AND k.parent_code = g.code) AS leaf
+                    FROM grids g WHERE g.jurisdiction_id = $1 AND g.valid_to IS NULL)
+       SELECT i.attributes->>'n' AS n, i.grid_code AS got, i.grid_codes AS chain,
+              COALESCE((SELECT code FROM g WHERE leaf AND ST_Intersects(g.geom, i.geom) ORDER BY tier DESC, code LIMIT 1),
+                       (SELECT code FROM g WHERE ST_Intersects(g.geom, i.geom) ORDER BY tier DESC, code LIMIT 1)) AS want
+         FROM incidents i WHERE i.jurisdiction_id = $1 AND i.source = 'import' AND i.attributes ? 'n'`, [jid]);
+    expect(rows).toHaveLength(lines.length - 1);
+    expect(rows.filter((r) => r.got !== r.want)).toEqual([]);
+    const byN = new Map(rows.map((r) => [Number(r.n), r]));
+    const at = (x: string, y: string) => byN.get(1 + xs.indexOf(x) * ys.length + ys.indexOf(y))!;
+    expect(at('116.4275', '39.905')).toMatchObject({ got: `${code}003`, chain: [code, `${code}003`] });
+    expect(at('116.4225', '39.905').got).toBe(`${code}003001`);
+    expect(at('116.4305', '39.905').got).toBeNull();
+    // On the edge between A1 and A2 both hold the point: the code decides.
+    expect(at('116.405', '39.905').got).toBe(`${code}001001`);
   });
 
   it('refuses files without the needed columns, other media types, and officers', async () => {

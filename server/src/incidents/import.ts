@@ -55,24 +55,34 @@ export function parseTime(text: string, timeZone: string): Date | null {
 }
 
 /**
- * parseTime as epoch ms, with the zone's offset worked out once per local hour: asking Intl
- * for it is what costs, and a zone's offset does not change inside an hour (where it does,
- * at a transition, the row is worked out on its own).
+ * parseTime as epoch ms, with the zone's offset worked out once per local day: asking Intl for
+ * it is what costs. A day whose offset is the same at 00:00 and 23:59 has no transition (zones
+ * change at most twice a year); on a day that has one, once per hour, and inside an hour that
+ * holds the transition, row by row.
  */
 export function timeParser(timeZone: string): (text: string) => number {
   const offsets = new Map<string, number>();
+  const offset = (y: number, mo: number, d: number, hh: number, mm: number) => Date.UTC(y, mo - 1, d, hh, mm) - zonedTime(y, mo, d, hh, mm, timeZone);
   return (text) => {
     const s = text.trim();
     const m = LOCAL.exec(s);
     if (!m) return Date.parse(s);
     const y = +m[1], mo = +m[2], d = +m[3], hh = +(m[4] ?? 0), mm = +(m[5] ?? 0), ss = +(m[6] ?? 0);
-    const key = s.slice(0, 13);
-    let off = offsets.get(key);
+    const day = s.slice(0, 10);
+    let off = offsets.get(day);
     if (off === undefined) {
-      const a = Date.UTC(y, mo - 1, d, hh, 0) - zonedTime(y, mo, d, hh, 0, timeZone);
-      const b = Date.UTC(y, mo - 1, d, hh, 59) - zonedTime(y, mo, d, hh, 59, timeZone);
-      off = a === b ? a : Number.NaN;
-      if (!Number.isNaN(a)) offsets.set(key, off);
+      const a = offset(y, mo, d, 0, 0);
+      off = a === offset(y, mo, d, 23, 59) ? a : Number.NaN;
+      offsets.set(day, off);
+    }
+    if (Number.isNaN(off)) {
+      const hour = `${day} ${hh}`;
+      off = offsets.get(hour);
+      if (off === undefined) {
+        const a = offset(y, mo, d, hh, 0);
+        off = a === offset(y, mo, d, hh, 59) ? a : Number.NaN;
+        offsets.set(hour, off);
+      }
     }
     const t = Number.isNaN(off) ? zonedTime(y, mo, d, hh, mm, timeZone) : Date.UTC(y, mo - 1, d, hh, mm) - off;
     return t + ss * 1000;
@@ -120,7 +130,8 @@ class Batcher {
     if (this.report.errors.length < 100) this.report.errors.push({ row, reason });
   }
 
-  async add(f: Fields): Promise<void> {
+  /** Checks and keeps one row; a promise only when a full batch had to be sent. */
+  add(f: Fields): Promise<void> | void {
     this.report.rows++;
     const lng = Number(f.lng), lat = Number(f.lat);
     if (f.lng === '' || f.lat === '' || !Number.isFinite(lng) || !Number.isFinite(lat) || Math.abs(lng) > 180 || Math.abs(lat) > 90) return this.bad('no valid lng/lat');
@@ -134,7 +145,7 @@ class Batcher {
     this.cat.push(category);
     this.desc.push(typeof f.description === 'string' ? f.description.slice(0, 4000) : '');
     this.attrs.push(f.attrs);
-    if (this.lng.length >= STAGE_BATCH) await this.stage();
+    if (this.lng.length >= STAGE_BATCH) return this.stage();
   }
 
   /** Sends the filled batch; waits only for the one before it. */
@@ -159,7 +170,7 @@ class Batcher {
     let t0 = performance.now();
     t.read = (t0 - this.started) / 1000;
     if (this.staged > 0) {
-      await this.q.query(sqlFile(import.meta.url, 'sql/import-locate.sql'));
+      await this.q.query(sqlFile(import.meta.url, 'sql/import-locate.sql').replaceAll('ROWS', String(this.staged)));
       const { rows: groups } = await this.q.query<{ rank: number | null; n: number }>(
         'SELECT rank, count(*)::int AS n FROM import_located GROUP BY rank ORDER BY rank NULLS LAST');
       let t1 = performance.now();
@@ -193,7 +204,7 @@ class Batcher {
       t1 = performance.now();
       t.write = (t1 - t0) / 1000;
     }
-    await this.q.query('DROP TABLE IF EXISTS demo_chains, import_grids, import_located, import_rows');
+    await this.q.query('DROP TABLE IF EXISTS demo_chains, import_grids, import_lattice, import_cells, import_sole, import_located, import_rows');
     await this.q.query("SELECT bump_layer_version('incidents')");
     return this.report;
   }
@@ -237,7 +248,8 @@ export async function importCsv(q: Queryable, input: AsyncIterable<Buffer | stri
       if (b.report.rows === 0 && (col.lng < 0 || col.lat < 0 || col.time < 0)) {
         throw unprocessable('missing_columns', `The CSV needs longitude, latitude and time columns (found: ${header.join(', ')})`, { columns: header });
       }
-      await b.add({ lng: at(rec, col.lng), lat: at(rec, col.lat), time: at(rec, col.time), category: at(rec, col.category), description: at(rec, col.description), attrs: attrs(rec) });
+      const p = b.add({ lng: at(rec, col.lng), lat: at(rec, col.lat), time: at(rec, col.time), category: at(rec, col.category), description: at(rec, col.description), attrs: attrs(rec) });
+      if (p) await p;
     }
   }
   if (b.report.rows === 0) throw unprocessable('empty_file', 'The file holds no rows');
@@ -257,7 +269,8 @@ export async function importGeoJson(q: Queryable, text: string, opts: ImportOpti
     const attrs: Record<string, unknown> = {};
     for (const k of keys) if (k !== tk && k !== ck && k !== dk) attrs[k] = props[k];
     const point = f.geometry?.type === 'Point' ? f.geometry.coordinates : undefined;
-    await b.add({ lng: point?.[0] ?? '', lat: point?.[1] ?? '', time: tk ? String(props[tk]) : undefined, category: ck ? props[ck] : undefined, description: dk ? props[dk] : undefined, attrs: JSON.stringify(attrs) });
+    const p = b.add({ lng: point?.[0] ?? '', lat: point?.[1] ?? '', time: tk ? String(props[tk]) : undefined, category: ck ? props[ck] : undefined, description: dk ? props[dk] : undefined, attrs: JSON.stringify(attrs) });
+    if (p) await p;
   }
   if (b.report.rows === 0) throw unprocessable('empty_file', 'The file holds no features');
   return b.finish();
