@@ -89,10 +89,10 @@ export default function Grids(props: ViewProps) {
   const [fittedTo, setFittedTo] = useState<number | null>(null);
   useEffect(() => {
     if (!grids || jid === null || fittedTo === jid || grids.features.length === 0) return;
-    if (grids.features[0].properties.tier !== tier) return;
+    if (grids.features[0].properties.jurisdictionId !== jid) return;
     setFittedTo(jid);
     setFocus(bbox(grids) as Bounds);
-  }, [grids, jid, tier, fittedTo]);
+  }, [grids, jid, fittedTo]);
 
   // Parents for the topology check, the import and the export: every grid above the deepest tier.
   useEffect(() => {
@@ -104,7 +104,7 @@ export default function Grids(props: ViewProps) {
         code: f.properties.code,
         label: `${'· '.repeat(f.properties.tier - 1)}${f.properties.code} ${lang === 'en' ? f.properties.nameEn ?? f.properties.name : f.properties.name}`,
       }))));
-    }, () => undefined);
+    }, (err: Error) => { if (!ctl.signal.aborted) setError(err.message); });
     return () => ctl.abort();
   }, [token, jurisdiction, bottom, lang, reload]);
 

@@ -16,6 +16,7 @@ export interface Jurisdiction {
 }
 
 export interface GridProps {
+  jurisdictionId: number;
   code: string;
   name: string;
   nameEn: string | null;
@@ -102,7 +103,12 @@ export function listGrids(token: string | null, q: { jurisdiction: number; tier?
   if (q.tier) p.set('tier', String(q.tier));
   if (q.parent) p.set('parent', q.parent);
   if (q.simplify) p.set('simplify', String(q.simplify));
-  return api<GridCollection>(`/api/grids?${p}`, { token, signal });
+  return api<GridCollection | null>(`/api/grids?${p}`, { token, signal }).then((fc) => {
+    // api() answers null when the body could not be read, as when the request is aborted mid-body.
+    if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
+    if (!fc || !Array.isArray(fc.features)) throw new Error('/api/grids: no FeatureCollection in the answer');
+    return fc;
+  });
 }
 
 export function gridDetail(token: string | null, code: string, jurisdiction: number, signal?: AbortSignal): Promise<GridDetail> {

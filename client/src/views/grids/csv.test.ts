@@ -16,7 +16,7 @@ describe('grids as CSV', () => {
       type: 'FeatureCollection',
       features: [{
         type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[7.4, 43.7], [7.5, 43.7], [7.5, 43.8], [7.4, 43.7]]] },
-        properties: { code: 'A1', name: '东, "西"', nameEn: null, tier: 2, tierName: '社区', parentCode: 'A', households: 12, population: null, areaM2: 1.5, densityPerKm2: 8, version: 1, validFrom: '2026-01-01T00:00:00.000Z' },
+        properties: { jurisdictionId: 1, code: 'A1', name: '东, "西"', nameEn: null, tier: 2, tierName: '社区', parentCode: 'A', households: 12, population: null, areaM2: 1.5, densityPerKm2: 8, version: 1, validFrom: '2026-01-01T00:00:00.000Z' },
       }],
     };
     const [head, row] = gridsCsv(fc).split('\r\n');
