@@ -86,6 +86,7 @@ function AnalystMain({ token }: { token: string }) {
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
   const [mapError, setMapError] = useState<string | null>(null);
+  const [gridError, setGridError] = useState<{ code: string; message: string } | null>(null);
   const autoStep = useRef(true);
   const lastExport = useRef<{ bytes: number; name: string } | null>(null);
 
@@ -200,11 +201,13 @@ function AnalystMain({ token }: { token: string }) {
     const c = code.trim() || null;
     setGrid(c);
     setIndex(null);
+    setGridError(null);
     if (!c) return;
+    setGridError(null);
     api<{ geometry: { coordinates: unknown } | null }>(`/api/grids/${encodeURIComponent(c)}`, { token }).then((g) => {
       const b = g.geometry ? geometryBounds(g.geometry.coordinates) : null;
       if (b) setFocus(b);
-    }, () => undefined);
+    }, (err) => setGridError(problem(err)));
   };
 
   const onExport = async () => {
@@ -290,10 +293,12 @@ function AnalystMain({ token }: { token: string }) {
           </label>
         </form>
         <Legend model={legend} />
-        {(warnings.length > 0 || error) && (
+        {(warnings.length > 0 || error || gridError || span === null) && (
           <section className="analyst-warnings" data-testid="analyst-warnings" role="status">
             <h3>{t('an_warnings')}</h3>
             <ul>
+              {gridError && <li className="error" data-code={gridError.code}>{explainError(t, lang, gridError)}</li>}
+              {span === null && !error && <li data-code="no_incidents">{t('an_err_no_incidents')}</li>}
               {error && <li className="error" data-code={error.code}>{explainError(t, lang, error)}</li>}
               {warnings.map((w) => <li key={w}>{translateWarning(t, w)}</li>)}
             </ul>

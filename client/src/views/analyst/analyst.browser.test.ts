@@ -30,6 +30,12 @@ async function settled(page: Page, endpoint: string, previous: string | null = n
 
 const DAY = 86_400_000;
 
+/** Screenshots for a human to look at (data/ is not committed). */
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync('data/test-browser', { recursive: true });
+  await page.screenshot({ path: `data/test-browser/analyst-${name}.png` });
+}
+
 describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
@@ -76,6 +82,7 @@ describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () =>
     const png = await page.locator('[data-testid="map"]').screenshot();
     const stats = await pixelStats(browser, png, { darkest: [0xbd, 0x00, 0x26], palest: [0xff, 0xff, 0xb2] });
     expect(stats.near.darkest).toBeGreaterThan(30);
+    await shot(page, 'h3');
     expect(stats.near.palest).toBeGreaterThan(30);
     expect(errors).toEqual([]);
   });
@@ -103,6 +110,7 @@ describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () =>
     // In Chinese too.
     await page.locator('[data-testid="lang-switch"]').click();
     await expect.poll(() => page.locator('[data-testid="analyst-legend"] li .label').first().textContent()).toBe('热点 · 99% 置信度');
+    await shot(page, 'gi-zh');
     await page.locator('[data-testid="lang-switch"]').click();
     await expect.poll(() => page.locator('[data-testid="analyst-legend"] li .label').first().textContent()).toBe('Hot spot – 99% confidence');
   });
@@ -181,6 +189,7 @@ describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () =>
     expect(await page.locator('[data-testid="analyst-legend"] li').count()).toBe(present.length);
     expect(await page.locator('[data-testid="analyst-legend"] h3').textContent()).toBe('Emerging hot spot categories');
     expect(await page.locator('[data-testid="analyst-slider"]').isDisabled()).toBe(true);
+    await shot(page, 'emerging');
     // The chart is the cube's sum per week.
     const bars = await page.locator('[data-testid="analyst-chart"] .bar').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
     expect(bars).toEqual(em.steps);
@@ -188,6 +197,37 @@ describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () =>
     await expect.poll(() => page.locator('[data-testid="analyst-warnings"]').textContent(), { timeout: 30_000 }).toMatch(/time steps/);
     await page.locator('[data-testid="analyst-step"]').selectOption('week');
     await page.locator('[data-testid="analyst-width"]').selectOption('4');
+  });
+
+  it('filters by category (two levels) and by grid, and says when a grid code is unknown', async () => {
+    await page.locator('input[name="analyst-kind"][value="h3"]').check();
+    const start = await settled(page, '/api/hotspots/h3');
+    const cats = await apiCall<{ code: string; children: { code: string }[] }[]>('GET', '/api/categories', null);
+    const major = cats.find((c) => c.children.length > 0)!;
+    await page.locator('[data-testid="analyst-major"]').selectOption(major.code);
+    const byMajor = await settled(page, '/api/hotspots/h3', start);
+    expect(new URL(byMajor, baseUrl).searchParams.get('category')).toBe(major.code);
+    await page.locator('[data-testid="analyst-minor"]').selectOption(major.children[0].code);
+    const byMinor = await settled(page, '/api/hotspots/h3', byMajor);
+    expect(new URL(byMinor, baseUrl).searchParams.get('category')).toBe(major.children[0].code);
+    const answer = await apiCall<{ total: number }>('GET', byMinor, admin);
+    await expect.poll(() => page.locator('[data-testid="analyst-total"]').textContent()).toBe(`${answer.total.toLocaleString('en')} incidents`);
+    await page.locator('[data-testid="analyst-major"]').selectOption('');
+
+    await page.locator('[data-testid="analyst-grid"]').fill('980001001');
+    await page.locator('[data-testid="analyst-grid"]').press('Enter');
+    const byGrid = await settled(page, '/api/hotspots/h3', null);
+    await expect.poll(async () => new URL((await state(page))!.url!, baseUrl).searchParams.get('grid')).toBe('980001001');
+    const inGrid = await apiCall<{ total: number }>('GET', (await state(page))!.url!, admin);
+    const all = await apiCall<{ total: number }>('GET', byGrid.replace(/&grid=[^&]*/, ''), admin);
+    expect(inGrid.total).toBeLessThan(all.total);
+
+    await page.locator('[data-testid="analyst-grid"]').fill('nope');
+    await page.locator('[data-testid="analyst-grid"]').press('Enter');
+    await expect.poll(() => page.locator('[data-testid="analyst-warnings"] li.error').first().getAttribute('data-code'), { timeout: 30_000 }).toBe('grid_not_found');
+    await page.locator('[data-testid="analyst-grid"]').fill('');
+    await page.locator('[data-testid="analyst-grid"]').press('Enter');
+    await expect.poll(async () => new URL((await state(page))!.url ?? '/x', baseUrl).searchParams.get('grid'), { timeout: 30_000 }).toBeNull();
   });
 
   it('exports the map with legend and attribution as a PNG', async () => {
