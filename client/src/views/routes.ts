@@ -27,4 +27,5 @@ export const VIEW_ROUTES: ViewRoute[] = [
   { path: '/incidents', label: 'navIncidents', roles: ['officer', 'dispatcher', 'analyst'], component: lazy(() => import('./incidents/Incidents.tsx')) },
   { path: '/analyst', label: 'navAnalyst', roles: ['analyst', 'planner', 'dispatcher', 'viewer'], component: lazy(() => import('./analyst/Analyst.tsx')) },
   { path: '/grids', label: 'navGrids', roles: ['planner', 'admin', 'analyst'], component: lazy(() => import('./grids/Grids.tsx')) },
+  { path: '/planner', label: 'navPlanner', roles: ['planner'], component: lazy(() => import('./planner/Planner.tsx')) },
 ];
