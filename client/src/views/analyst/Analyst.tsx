@@ -4,6 +4,7 @@ import { api } from '../../api/client.ts';
 import { loadJurisdiction, type JurisdictionInfo } from '../../api/jurisdiction.ts';
 import { LangContext, useT, type MessageKey } from '../../i18n/index.ts';
 import { MapView, type MapState } from '../../map/MapView.tsx';
+import { fetchTileJson } from '../../map/tilesets.ts';
 import { geometryBounds, type Bounds } from '../panorama/api.ts';
 import type { ViewProps } from '../routes.ts';
 import {
@@ -91,6 +92,19 @@ function AnalystMain({ token }: { token: string }) {
   const lastExport = useRef<{ bytes: number; name: string } | null>(null);
 
   useEffect(() => { void loadJurisdiction(token).then(setJurisdiction); }, [token]);
+  // Each new map (MapView rebuilds it on a language switch) is fitted to the grids in the part
+  // of the screen the panels leave free.
+  useEffect(() => {
+    if (!map) return;
+    let live = true;
+    fetchTileJson('grids', token).then((tj) => {
+      if (!live) return;
+      const c = map.getContainer();
+      const side = c.clientWidth > 760 ? 330 : 20;
+      map.fitBounds(tj.bounds, { padding: { left: Math.min(side, c.clientWidth / 2), right: 60, top: 20, bottom: Math.min(200, c.clientHeight / 3) }, duration: 0 });
+    }, () => undefined);
+    return () => { live = false; };
+  }, [map, token]);
   useEffect(() => { categories().then(setCats, () => setCats([])); }, []);
 
   const category = minor || major || null;

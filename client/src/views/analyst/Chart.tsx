@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'react';
 import { useT } from '../../i18n/index.ts';
 import type { Step } from './time.ts';
 
@@ -10,23 +11,33 @@ export interface ChartProps {
   onPick(step: string): void;
 }
 
-const W = 600;
-const H = 120;
 const PAD = { left: 36, right: 8, top: 8, bottom: 18 };
 
 /** Incidents per step as SVG bars; the steps inside the map's window are dark. */
 export function Chart(props: ChartProps) {
   const t = useT();
+  const box = useRef<HTMLDivElement>(null);
+  // Drawn in CSS pixels of its box, so text keeps its size at any width.
+  const [size, setSize] = useState({ w: 600, h: 110 });
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setSize({ w: Math.max(200, el.clientWidth), h: Math.max(60, el.clientHeight) }));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   const { steps, counts } = props;
   if (steps.length === 0) return <p className="analyst-chart-empty">{t('an_chartEmpty')}</p>;
+  const { w: W, h: H } = size;
   const max = Math.max(1, ...counts);
   const iw = W - PAD.left - PAD.right;
   const ih = H - PAD.top - PAD.bottom;
   const bw = iw / steps.length;
   const inWindow = (s: string) => !props.window || (s >= props.window.from && s < props.window.to);
-  const labelEvery = Math.max(1, Math.ceil(steps.length / 8));
+  const labelEvery = Math.max(1, Math.ceil(steps.length / Math.max(2, Math.floor(iw / 70))));
   return (
-    <svg className="analyst-chart" data-testid="analyst-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t(props.step === 'week' ? 'an_chartWeek' : 'an_chartMonth')}>
+    <div className="analyst-chart-box" ref={box}>
+    <svg className="analyst-chart" width={W} height={H} data-testid="analyst-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t(props.step === 'week' ? 'an_chartWeek' : 'an_chartMonth')}>
       <line x1={PAD.left} x2={W - PAD.right} y1={PAD.top + ih} y2={PAD.top + ih} className="axis" />
       <text x={PAD.left - 4} y={PAD.top + 8} className="tick" textAnchor="end">{max.toLocaleString()}</text>
       <text x={PAD.left - 4} y={PAD.top + ih} className="tick" textAnchor="end">0</text>
@@ -42,5 +53,6 @@ export function Chart(props: ChartProps) {
         );
       })}
     </svg>
+    </div>
   );
 }
