@@ -70,7 +70,7 @@ export function Panorama(props: { session: Session | null }) {
 
   return (
     <main className="view panorama">
-      <MapView token={token} lang={lang} theme="light" tiers={tiers} attribution={t('attribution')} focus={focus}
+      <MapView token={token} lang={lang} theme="light" tiers={tiers} attribution={t('attribution')} focus={focus} incidents={token !== null}
         onState={(s: MapState) => { setMap(s.map); setState({ tier: s.tier, zoom: s.zoom }); }} onError={setError} />
       <div className="panorama-side">
         <GridSearch jurisdictionId={jurisdictionId} token={token} lang={lang} onChoose={onChoose} />

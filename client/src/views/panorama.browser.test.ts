@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, browserSkip, launch, pixelStats, waitForMap } from '../../test/browser.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { artifactPath, baseUrl, browserSkip, launch, pixelStats, waitForMap } from '../../test/browser.ts';
 
 if (browserSkip) console.warn(`[browser tests skipped] ${browserSkip}`);
 
@@ -204,4 +204,48 @@ describe.skipIf(Boolean(browserSkip))('panorama search, minimap and grid card, s
     await expect.poll(() => card.count()).toBe(0);
     expect(errors).toEqual([]);
   });
+});
+
+describe.skipIf(Boolean(browserSkip))('panorama signed in, on large screens', () => {
+  let browser: Browser;
+  let session: { token: string; username: string; roles: string[] };
+
+  beforeAll(async () => {
+    const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: inject('adminPassword') }) });
+    session = { token: ((await res.json()) as { token: string }).token, username: 'admin', roles: ['admin'] };
+    browser = await launch();
+  });
+  afterAll(async () => { await browser?.close(); });
+
+  for (const [width, height] of [[1920, 1080], [3840, 2160]] as const) {
+    it(`draws the tiers and the incidents at ${width}×${height}`, { timeout: 240_000 }, async () => {
+      const page = await browser.newPage({ viewport: { width, height } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      try {
+        await page.addInitScript((s) => localStorage.setItem('wangge.session', s), JSON.stringify(session));
+        await page.goto(`${baseUrl}/?lang=en`);
+        await waitForMap(page);
+        // Bins far out, points (z ≥ 14) close in: which one depends on the zoom that fits the screen.
+        const shown = await page.evaluate(() => {
+          const map = window.__wangge!.map;
+          const bins = map.querySourceFeatures('incidents', { sourceLayer: 'incident_bins' }).reduce((n, f) => n + Number(f.properties.total), 0);
+          return { zoom: map.getZoom(), incidents: bins + map.querySourceFeatures('incidents', { sourceLayer: 'incidents' }).length };
+        });
+        expect(shown.incidents, `at zoom ${shown.zoom}`).toBeGreaterThan(100);
+        const png = await page.screenshot({ path: artifactPath(`panorama-${width}x${height}.png`) });
+        // Tier 1 outline (#b3001b) and open-incident bins (#f97316, drawn at 60 % over the basemap).
+        const stats = await pixelStats(browser, png, { tier1: [0xb3, 0x00, 0x1b], bins: [0xf2, 0x8a, 0x4a], green: [0x22, 0xc5, 0x5e] });
+        expect(stats.near.tier1).toBeGreaterThan(500 * (width / 1920) ** 2);
+        expect(shown.zoom < 14 ? stats.near.bins : stats.near.green, `at zoom ${shown.zoom}`).toBeGreaterThan(50);
+        // The search box and the tier badge stay on screen, top-left, at any size.
+        const badge = (await page.locator('[data-testid="tier-badge"]').boundingBox())!;
+        expect(badge.x + badge.width).toBeLessThan(width / 2);
+        expect(badge.y + badge.height).toBeLessThan(height / 2);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+  }
 });
