@@ -41,7 +41,7 @@ export function AssessmentPanel(props: { token: string | null; lang: Lang }) {
     const ctx = el.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawRankingChart(ctx, CHART_WIDTH, data.rows, { title: t('inc_chartTitle', { by: t(`inc_by_${by}`) }), score: t('inc_score'), onTime: t('inc_onTimeRate'), label });
+    drawRankingChart(ctx, CHART_WIDTH, data.rows, { title: t('inc_chartTitle', { by: t(`inc_by_${by}`) }), score: t('inc_score'), onTime: t('inc_onTimeRate'), gap: '⋯', label });
     // t's identity changes per render; the language is what matters.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data, props.lang]);

@@ -126,6 +126,8 @@ export default function Incidents(props: ViewProps) {
     if (id === null) url.searchParams.delete('incident'); else url.searchParams.set('incident', String(id));
     history.replaceState(null, '', url);
     setSelectedId(id);
+    // Never show one case's details (and actions) under another's selection while it loads.
+    setDetail((d) => (d && d.id === id ? d : null));
     setDetailNudge((n) => n + 1);
   }, []);
 

@@ -4,6 +4,8 @@ export interface ChartText {
   title: string;
   score: string;
   onTime: string;
+  /** Between the top and the bottom of a long ranking. */
+  gap: string;
   /** The group's label for a row. */
   label(row: Figures): string;
 }
@@ -13,11 +15,19 @@ const ROW = 22;
 const TOP = 44;
 const LEFT = 150;
 const RIGHT = 56;
-export const CHART_MAX_ROWS = 20;
+/** Rows drawn at most: the top and the bottom of a long ranking, which are what leaders look at. */
+export const CHART_MAX_ROWS = 30;
 
-/** The canvas height for this many rows (the top 20 of the ranking are drawn). */
+/** The rows the chart draws: all of a short ranking; the first and last 15 of a long one, with a gap (null) between. */
+export function chartRows(rows: Figures[]): (Figures | null)[] {
+  if (rows.length <= CHART_MAX_ROWS) return rows;
+  const half = CHART_MAX_ROWS / 2;
+  return [...rows.slice(0, half), null, ...rows.slice(rows.length - half)];
+}
+
+/** The canvas height for a ranking of this many rows. */
 export function chartHeight(rows: number): number {
-  return TOP + Math.max(1, Math.min(rows, CHART_MAX_ROWS)) * ROW + 28;
+  return TOP + Math.max(1, Math.min(rows, CHART_MAX_ROWS + 1)) * ROW + 28;
 }
 
 /**
@@ -25,8 +35,8 @@ export function chartHeight(rows: number): number {
  * tick on the same 0–100 axis. Drawn with a white background so the PNG export stands alone.
  */
 export function drawRankingChart(ctx: CanvasRenderingContext2D, width: number, rows: Figures[], text: ChartText): void {
-  const shown = rows.slice(0, CHART_MAX_ROWS);
-  const height = chartHeight(shown.length);
+  const shown = chartRows(rows);
+  const height = chartHeight(rows.length);
   ctx.save();
   ctx.fillStyle = CHART_COLOURS.background;
   ctx.fillRect(0, 0, width, height);
@@ -61,15 +71,22 @@ export function drawRankingChart(ctx: CanvasRenderingContext2D, width: number, r
   }
   shown.forEach((row, i) => {
     const y = TOP + i * ROW;
+    if (!row) {
+      ctx.textAlign = 'right';
+      ctx.fillStyle = CHART_COLOURS.muted;
+      ctx.fillText(text.gap, LEFT - 8, y + ROW / 2);
+      return;
+    }
     ctx.textAlign = 'right';
     ctx.fillStyle = CHART_COLOURS.ink;
     ctx.fillText(truncate(ctx, `${row.rank ?? '–'}. ${text.label(row)}`, LEFT - 10), LEFT - 8, y + ROW / 2);
     if (row.score !== null) {
       ctx.fillStyle = CHART_COLOURS.score;
       ctx.fillRect(LEFT, y + 4, x(row.score) - LEFT, ROW - 8);
+      // Values in their own column right of the axis, clear of the bars and the on-time ticks.
       ctx.textAlign = 'left';
       ctx.fillStyle = CHART_COLOURS.ink;
-      ctx.fillText(row.score.toFixed(1), x(row.score) + 4, y + ROW / 2);
+      ctx.fillText(row.score.toFixed(1), x(100) + 8, y + ROW / 2);
     }
     if (row.onTimeRate !== null) {
       ctx.fillStyle = CHART_COLOURS.onTime;

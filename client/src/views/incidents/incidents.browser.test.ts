@@ -242,6 +242,43 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
     await expect.poll(() => page.locator('[data-testid="inc-as-table"] thead th').nth(1).textContent()).toBe('Department');
   });
 
+  it('shows each role only what it may do: an analyst reads and assesses, an officer handles', async () => {
+    const stamp = Date.now();
+    const signInAs = async (role: string) => {
+      const username = `inc-${role}-${stamp}`;
+      await apiCall('POST', '/api/users', admin, { username, password: 'browser-test-pw', roles: [role] });
+      const { token } = await apiCall<{ token: string }>('POST', '/api/auth/login', null, { username, password: 'browser-test-pw' });
+      const p = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+      p.on('pageerror', (e) => errors.push(e.message));
+      await p.addInitScript((session) => localStorage.setItem('wangge.session', session), JSON.stringify({ token, username, roles: [role] }));
+      return p;
+    };
+    const dispatched = (await apiCall<{ items: Inc[] }>('GET', '/api/incidents?status=dispatched&limit=1', admin)).items[0];
+
+    const analyst = await signInAs('analyst');
+    await analyst.goto(`${baseUrl}/incidents?lang=en&incident=${dispatched.id}`);
+    await expect.poll(() => analyst.locator('[data-testid="inc-drawer"]').getAttribute('data-status')).toBe('dispatched');
+    expect(await analyst.locator('[data-testid="inc-actions"] .buttons button').count()).toBe(0);
+    expect(await analyst.locator('[data-testid="inc-no-actions"]').count()).toBe(1);
+    expect(await analyst.locator('[data-testid="inc-tab-report"]').count()).toBe(0);
+    expect(await analyst.locator('[data-testid="inc-tab-assessment"]').count()).toBe(1);
+    await analyst.close();
+
+    const officer = await signInAs('officer');
+    await officer.goto(`${baseUrl}/incidents?lang=en&incident=${dispatched.id}`);
+    await expect.poll(() => officer.locator('[data-testid="inc-drawer"]').getAttribute('data-status')).toBe('dispatched');
+    const buttons = await officer.locator('[data-testid="inc-actions"] .buttons button').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.replace('inc-action-', '')));
+    expect(buttons.sort()).toEqual(['escalate', 'handle']);
+    expect(await officer.locator('[data-testid="inc-tab-report"]').count()).toBe(1);
+    expect(await officer.locator('[data-testid="inc-tab-assessment"]').count()).toBe(0);
+    // Escalating needs a note: the button stays disabled until there is one.
+    await officer.locator('[data-testid="inc-action-escalate"]').click();
+    expect(await officer.locator('[data-testid="inc-a-submit"]').isDisabled()).toBe(true);
+    await officer.locator('[data-testid="inc-a-note"]').fill('needs the town: the whole street is affected');
+    expect(await officer.locator('[data-testid="inc-a-submit"]').isDisabled()).toBe(false);
+    await officer.close();
+  });
+
   it('speaks Chinese too, and threw no page errors', async () => {
     await page.locator('[data-testid="lang-switch"]').click();
     await expect.poll(() => page.locator('[data-testid="inc-tab-assessment"]').textContent()).toBe('管理考核');
