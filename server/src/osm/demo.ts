@@ -27,26 +27,36 @@ export type Progress = (stage: string, done: number, total: number) => void;
  */
 export type DemoStep = (db: Db, jurisdictionId: number, config: Config, onProgress: Progress) => Promise<void>;
 
+/** The feature steps by name, in the order they run. */
+export const DEMO_STEPS = ['grids', 'partition', 'incidents', 'hotspots'] as const;
+export type DemoStepName = (typeof DEMO_STEPS)[number];
+
 /** Loads the feature demo steps lazily, so this module and the features' demo modules do not import each other at load time. */
-async function demoSteps(): Promise<DemoStep[]> {
+async function demoSteps(): Promise<Record<DemoStepName, DemoStep>> {
   const [grids, partition, incidents, hotspots] = await Promise.all([
     import('../grids/demo.ts'), import('../partition/demo.ts'), import('../incidents/demo.ts'), import('../hotspots/demo.ts'),
   ]);
   // Unit grids (partition) come before incidents so that incidents locate into unit grids.
-  return [grids.gridsDemo, partition.partitionDemo, incidents.incidentsDemo, hotspots.hotspotsDemo];
+  return { grids: grids.gridsDemo, partition: partition.partitionDemo, incidents: incidents.incidentsDemo, hotspots: hotspots.hotspotsDemo };
 }
 
 /** Loads the shipped Monaco extract as the demo jurisdiction, then every demo step. */
 export async function loadDemo(db: Db, config: Config, onProgress: Progress): Promise<OsmImportReport> {
   const report = await loadDemoMap(db, config, onProgress);
-  for (const step of await demoSteps()) await step(db, report.jurisdictionId, config, onProgress);
+  await runPendingDemoSteps(db, config, onProgress);
   return report;
 }
 
-async function loadDemoMap(db: Db, config: Config, onProgress: Progress): Promise<OsmImportReport> {
+/**
+ * The first half of the demo: the map data (buildings, barriers, basemap, the commune and its
+ * quarters). The jurisdiction is written with its feature steps listed as pending
+ * (attributes.demoPending) in the same transaction, so that a start stopped before they finish
+ * runs what is left on the next start (runPendingDemoSteps).
+ */
+export async function loadDemoMap(db: Db, config: Config, onProgress: Progress): Promise<OsmImportReport> {
   const features = await readOsmPbf(DEMO_PBF, (p) => onProgress(p.stage, p.elements, 0));
   return importOsm(db, features, {
-    jurisdiction: { name: DEMO_JURISDICTION, nameEn: 'Monaco', householdsMin: 160, householdsMax: 240 },
+    jurisdiction: { name: DEMO_JURISDICTION, nameEn: 'Monaco', householdsMin: 160, householdsMax: 240, attributes: { demoPending: DEMO_STEPS } },
     tiers: DEMO_TIERS,
     rule: { dwellingM2: config.WANGGE_DWELLING_M2, defaultLevels: config.WANGGE_DEFAULT_LEVELS },
     codePrefix: '980',
@@ -54,4 +64,30 @@ async function loadDemoMap(db: Db, config: Config, onProgress: Progress): Promis
     minBuildingShare: 0.2,
     onProgress,
   });
+}
+
+/** The demo jurisdiction's feature steps that have not run yet; null when there are none. */
+export async function pendingDemoSteps(db: Db): Promise<{ jurisdictionId: number; steps: DemoStepName[] } | null> {
+  const { rows } = await db.query<{ id: number; steps: DemoStepName[] }>(
+    `SELECT id, attributes->'demoPending' AS steps FROM jurisdictions WHERE attributes ? 'demoPending' ORDER BY id LIMIT 1`);
+  if (rows.length === 0) return null;
+  return { jurisdictionId: rows[0].id, steps: rows[0].steps.filter((s) => (DEMO_STEPS as readonly string[]).includes(s)) };
+}
+
+/**
+ * Runs the demo's pending feature steps in order, each crossed off the list when it is done.
+ * A step stopped half-way runs again from its start: the grids and incidents steps are one
+ * transaction each, the partition step skips quarters that have unit grids, the hot-spot cells
+ * fill only what is missing.
+ */
+export async function runPendingDemoSteps(db: Db, config: Config, onProgress: Progress): Promise<void> {
+  const pending = await pendingDemoSteps(db);
+  if (!pending) return;
+  const steps = await demoSteps();
+  for (const name of pending.steps) {
+    await steps[name](db, pending.jurisdictionId, config, onProgress);
+    await db.query(`UPDATE jurisdictions SET attributes = jsonb_set(attributes, '{demoPending}', (attributes->'demoPending') - $2::text) WHERE id = $1`,
+      [pending.jurisdictionId, name]);
+  }
+  await db.query(`UPDATE jurisdictions SET attributes = attributes - 'demoPending' WHERE id = $1`, [pending.jurisdictionId]);
 }

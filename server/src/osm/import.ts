@@ -12,7 +12,7 @@ export interface TierSpec {
 }
 
 export interface OsmImportOptions {
-  jurisdiction: { name: string; nameEn?: string; householdsMin?: number; householdsMax?: number };
+  jurisdiction: { name: string; nameEn?: string; householdsMin?: number; householdsMax?: number; attributes?: Record<string, unknown> };
   tiers: TierSpec[];
   rule: HouseholdRule;
   /** Code prefix of the top tier (the standard's 6-digit district code, say). */
@@ -79,8 +79,8 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
     const { rows: existing } = await q.query('SELECT 1 FROM jurisdictions WHERE name = $1', [opts.jurisdiction.name]);
     if (existing.length > 0) throw conflict('jurisdiction_exists', `A jurisdiction named "${opts.jurisdiction.name}" already exists`);
     const { rows } = await q.query<{ id: number }>(
-      'INSERT INTO jurisdictions (name, name_en, households_min, households_max) VALUES ($1, $2, $3, $4) RETURNING id',
-      [opts.jurisdiction.name, opts.jurisdiction.nameEn ?? null, opts.jurisdiction.householdsMin ?? 100, opts.jurisdiction.householdsMax ?? 500]);
+      'INSERT INTO jurisdictions (name, name_en, households_min, households_max, attributes) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [opts.jurisdiction.name, opts.jurisdiction.nameEn ?? null, opts.jurisdiction.householdsMin ?? 100, opts.jurisdiction.householdsMax ?? 500, JSON.stringify(opts.jurisdiction.attributes ?? {})]);
     const jid = rows[0].id;
     report.jurisdictionId = jid;
     for (const [i, t] of opts.tiers.entries()) {

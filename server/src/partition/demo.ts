@@ -8,10 +8,14 @@ import { withDefaults } from './params.ts';
  * quarters) cut into unit grids of about 200 households (the demo jurisdiction's band 160–240),
  * written directly as current tier-3 children (the demo database is fresh, so there is nothing
  * to version or check against). The engine runs without metrics or baselines here, for speed.
+ * Quarters that already have unit grids are skipped, so the step can resume after an interrupted start.
  */
 export const partitionDemo: DemoStep = async (db, jurisdictionId, _config, onProgress) => {
+  // Quarters that already have unit grids are done: a start interrupted during this step resumes it.
   const { rows: quarters } = await db.query<{ code: string }>(
-    'SELECT code FROM grids WHERE jurisdiction_id = $1 AND tier = 2 AND valid_to IS NULL ORDER BY code', [jurisdictionId]);
+    `SELECT code FROM grids p WHERE jurisdiction_id = $1 AND tier = 2 AND valid_to IS NULL
+        AND NOT EXISTS (SELECT 1 FROM grids c WHERE c.jurisdiction_id = p.jurisdiction_id AND c.parent_code = p.code AND c.valid_to IS NULL)
+      ORDER BY code`, [jurisdictionId]);
   const { rows: j } = await db.query<{ lo: number; hi: number }>('SELECT households_min AS lo, households_max AS hi FROM jurisdictions WHERE id = $1', [jurisdictionId]);
   const target = Math.round((j[0].lo + j[0].hi) / 2);
   const tolerance = j[0].hi > 0 ? (j[0].hi - j[0].lo) / (j[0].hi + j[0].lo) : 0.2;
