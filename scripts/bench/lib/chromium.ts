@@ -1,0 +1,128 @@
+/**
+ * Headless Chromium for benchmarks: launch, in-page marks (map created, first idle), frame-time
+ * recording from requestAnimationFrame, and the JS heap through the DevTools protocol.
+ * (A folder, not a file in scripts/bench/, so the bench runner does not take it for a benchmark.)
+ */
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** The same flags as client/test/browser.ts (measured to work with Debian's Chromium in containers). */
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && fs.existsSync(p)) ?? '';
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
+/**
+ * tsx (esbuild, keepNames) wraps named functions in `__name(fn, "name")`; functions handed to
+ * the page are serialised with that call in them, so the page needs a no-op `__name`.
+ */
+export const NAME_SHIM = { content: 'globalThis.__name = globalThis.__name || ((f) => f);' };
+
+export interface Marks { created: number[]; ready?: number; domContentLoaded?: number }
+
+declare global {
+  interface Window {
+    __benchMarks?: Marks;
+    __benchFrames?: { on: boolean; deltas: number[] };
+  }
+}
+
+/**
+ * Runs before the page's own scripts: notes when MapView assigns window.__wangge (the map is
+ * built) and when it first sets `ready` (the map's first 'idle', i.e. its tiles drawn), in ms
+ * since navigation start.
+ */
+export function instrument(): void {
+  const marks: Marks = { created: [] };
+  window.__benchMarks = marks;
+  addEventListener('DOMContentLoaded', () => { marks.domContentLoaded = performance.now(); });
+  let current: unknown;
+  Object.defineProperty(window, '__wangge', {
+    configurable: true,
+    get: () => current,
+    set(o: { ready: boolean }) {
+      current = o;
+      marks.created.push(performance.now());
+      let ready = o.ready;
+      Object.defineProperty(o, 'ready', {
+        configurable: true, enumerable: true,
+        get: () => ready,
+        set(v: boolean) {
+          if (v && marks.ready === undefined) marks.ready = performance.now();
+          ready = v;
+        },
+      });
+    },
+  });
+}
+
+export async function waitReady(page: Page): Promise<Marks> {
+  await page.waitForFunction(() => window.__benchMarks?.ready !== undefined && window.__wangge?.map.loaded(), null, { timeout: 180_000, polling: 100 });
+  return page.evaluate(() => window.__benchMarks!);
+}
+
+/** Starts recording the time between animation frames. */
+export async function startFrames(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const rec = { on: true, deltas: [] as number[] };
+    window.__benchFrames = rec;
+    let last = performance.now();
+    const tick = (t: number) => {
+      rec.deltas.push(t - last);
+      last = t;
+      if (rec.on) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame((t) => { last = t; requestAnimationFrame(tick); });
+  });
+}
+
+export interface FrameStats { frames: number; p50: number; p95: number; p99: number; max: number; fps: number; over50: number }
+
+export async function stopFrames(page: Page): Promise<FrameStats> {
+  const d = await page.evaluate(() => { window.__benchFrames!.on = false; return window.__benchFrames!.deltas; });
+  const sorted = [...d].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+  const total = d.reduce((s, x) => s + x, 0);
+  return { frames: d.length, p50: at(50), p95: at(95), p99: at(99), max: sorted[sorted.length - 1] ?? Number.NaN, fps: d.length / (total / 1000), over50: d.filter((x) => x > 50).length / Math.max(1, d.length) };
+}
+
+export interface MainThread { task: number; script: number; at: number }
+
+/** The renderer main thread's accumulated busy time (CDP TaskDuration, ScriptDuration; seconds). */
+export async function mainThread(page: Page): Promise<MainThread> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+    return { task: m.TaskDuration, script: m.ScriptDuration, at: performance.now() };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Share of wall-clock time the main thread was busy between two readings, and of it in script. */
+export function busy(a: MainThread, b: MainThread): { busy: number; script: number } {
+  const span = (b.at - a.at) / 1000;
+  return { busy: (b.task - a.task) / span, script: (b.script - a.script) / span };
+}
+
+export interface HeapStats { used: number; total: number; nodes: number; listeners: number }
+
+/** JS heap after a forced garbage collection (CDP HeapProfiler.collectGarbage, then Performance.getMetrics). */
+export async function heap(page: Page): Promise<HeapStats> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('Performance.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+    return { used: m.JSHeapUsedSize, total: m.JSHeapTotalSize, nodes: m.Nodes, listeners: m.JSEventListeners };
+  } finally {
+    await cdp.detach();
+  }
+}
