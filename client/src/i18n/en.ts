@@ -503,4 +503,6 @@ export const en: Record<keyof typeof zh, string> = {
   grd_scopeTier: 'Tier {n}: {nameEn}',
   grd_scopeParent: 'Children of {parent}',
   grd_exportNote: 'All in WGS84. The CSV has a WKT geometry column and imports back.',
+  grd_fileFields: 'CSV and GeoPackage fields',
+  grd_checkError1: '1 error',
 };

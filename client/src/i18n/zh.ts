@@ -501,4 +501,6 @@ export const zh = {
   grd_scopeTier: '第 {n} 层：{name}',
   grd_scopeParent: '{parent} 的下级',
   grd_exportNote: '均为 WGS84。CSV 含 WKT 几何列，可再导入。',
+  grd_fileFields: 'CSV 与 GeoPackage 字段',
+  grd_checkError1: '1 个错误',
 } as const;

@@ -123,11 +123,19 @@ function ImportForm(props: Parameters<typeof ImportExport>[0]) {
           </label>
         </div>
       )}
-      <fieldset>
+      <fieldset className="mapping">
         <legend>{t('grd_mapping')}</legend>
-        {[...MAPPING[kind], ...FILE_FIELDS].map((f) => (
+        {MAPPING[kind].map((f) => (
           <label key={f}>{f}<input name={f} placeholder={DEFAULTS[f] ?? ''} data-testid={`import-${f}`} /></label>
         ))}
+        <details>
+          <summary>{t('grd_fileFields')}</summary>
+          <div className="mapping-grid">
+            {FILE_FIELDS.map((f) => (
+              <label key={f}>{f}<input name={f} placeholder={DEFAULTS[f] ?? ''} data-testid={`import-${f}`} /></label>
+            ))}
+          </div>
+        </details>
       </fieldset>
       <div className="row checks">
         <label className="check"><input type="checkbox" name="onReject" value="skip" data-testid="import-skip" /> {t('grd_skipRejected')}</label>

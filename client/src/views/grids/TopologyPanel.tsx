@@ -94,7 +94,7 @@ export function TopologyPanel(props: {
       {r && (
         <>
           <p className={`summary ${r.ok ? 'ok' : 'bad'}`} data-testid="topology-summary">
-            {r.ok ? t('grd_checkOk') : t('grd_checkErrors', { n: r.errors.length })}
+            {r.ok ? t('grd_checkOk') : r.errors.length === 1 ? t('grd_checkError1') : t('grd_checkErrors', { n: r.errors.length })}
             {' · '}{t('grd_checkCounts', { grids: r.checkedGrids, warnings: r.warnings.length, slivers: r.slivers.length })}
             {r.householdsBand && <> · {t('grd_band', { min: r.householdsBand.min, max: r.householdsBand.max })}</>}
           </p>

@@ -155,7 +155,7 @@ describe.skipIf(Boolean(browserSkip))('grids view in headless Chromium', () => {
     await page.waitForSelector(`[data-testid="topology-parent"] option[value="${codeA}"]`, { state: 'attached' });
     await page.selectOption('[data-testid="topology-parent"]', codeA);
     await page.click('[data-testid="topology-run"]');
-    await expect.poll(() => page.textContent('[data-testid="topology-summary"]')).toContain('1 errors');
+    await expect.poll(() => page.textContent('[data-testid="topology-summary"]')).toContain('1 error ·');
     expect(await page.textContent('[data-testid="count-gap"]')).toBe('1');
     expect(await page.textContent('[data-testid="count-band"]')).toBe('2');
     const gap = page.locator('[data-kind="gap"] [data-testid="finding"]');
