@@ -1,7 +1,8 @@
 /**
  * Incidents: bulk import (goal: 1M rows ≤ 30 s on real PostGIS), report and action latency,
  * filtered lists, and the synthetic generator. Rows: WANGGE_BENCH_IMPORT_ROWS (default 1M on
- * PostgreSQL, 100k embedded).
+ * PostgreSQL, 100k embedded; WANGGE_BENCH_IMPORT_ROWS_EMBEDDED for the embedded one alone);
+ * WANGGE_BENCH_IMPORT_ONLY=1 stops after the import (and skips a database given 0 rows).
  */
 import { hashPassword } from '../../server/src/core/auth.ts';
 import { generateIncidents } from '../../server/src/incidents/generator.ts';
@@ -11,7 +12,8 @@ const X0 = 116.30, Y0 = 39.85, N = 20, STEP = 0.01;
 
 export default async function bench(ctx: BenchContext): Promise<void> {
   const { db, baseUrl, kind, report } = ctx;
-  const rowsWanted = Number(process.env.WANGGE_BENCH_IMPORT_ROWS ?? (kind === 'postgres' ? 1_000_000 : 100_000));
+  const rowsWanted = Number((kind === 'embedded' ? process.env.WANGGE_BENCH_IMPORT_ROWS_EMBEDDED : undefined) ?? process.env.WANGGE_BENCH_IMPORT_ROWS ?? (kind === 'postgres' ? 1_000_000 : 100_000));
+  if (rowsWanted <= 0 && process.env.WANGGE_BENCH_IMPORT_ONLY === '1') return;
 
   // A street of 20 × 20 communities of ~1 km², each split into 4 unit grids: 2,001 grids.
   const jid = (await db.query<{ id: number }>("INSERT INTO jurisdictions (name) VALUES ('bench incidents') RETURNING id")).rows[0].id;
@@ -44,9 +46,12 @@ export default async function bench(ctx: BenchContext): Promise<void> {
   const csv = lines.join('\n');
   let t0 = performance.now();
   const res = await fetch(`${baseUrl}/api/incidents/import?category=0404`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csv });
-  const imported = (await res.json()) as { imported: number; located: number };
+  const imported = (await res.json()) as { imported: number; located: number; timings?: { read: number; locate: number; write: number } };
   const importS = (performance.now() - t0) / 1000;
-  report(`| import ${rowsWanted.toLocaleString('en')} CSV rows (${(csv.length / 1e6).toFixed(1)} MB) over HTTP, located into ${N * N * 5 + 1} grids | ${importS.toFixed(1)} s | ${Math.round(imported.imported / importS).toLocaleString('en')} rows/s, ${imported.located.toLocaleString('en')} located; goal 1M ≤ 30 s; bare COPY 1M ≈ 2.4 s |`);
+  const st = imported.timings;
+  const stages = st ? `; read + check + stage ${st.read.toFixed(1)} s, locate ${st.locate.toFixed(1)} s, write ${st.write.toFixed(1)} s` : '';
+  report(`| import ${rowsWanted.toLocaleString('en')} CSV rows (${(csv.length / 1e6).toFixed(1)} MB) over HTTP, located into ${N * N * 5 + 1} grids | ${importS.toFixed(1)} s | ${Math.round(imported.imported / importS).toLocaleString('en')} rows/s, ${imported.located.toLocaleString('en')} located${stages}; goal 1M ≤ 30 s; bare COPY 1M ≈ 2.4 s |`);
+  if (process.env.WANGGE_BENCH_IMPORT_ONLY === '1') return;
 
   // 2. Reports (locate + deadlines + history) and actions, one at a time.
   const times: number[] = [];
