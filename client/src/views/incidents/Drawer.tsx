@@ -84,6 +84,10 @@ export function Drawer(props: {
     }
   };
 
+  // The tier now handling the case (escalation moves it up: 小事不出村，大事不出镇), named from the chain.
+  const tierLink = d.gridChain.find((c) => c.tier === d.tier);
+  const handlingTier = d.tier === null ? null : tierLink ? chainLabel(tierLink, lang) : String(d.tier);
+
   const deadline = (label: string, due: string | null, warn: string | null, done: string | null) => {
     if (!due) return null;
     const u = untilParts(due);
@@ -120,6 +124,7 @@ export function Drawer(props: {
           <tr><th>{t('inc_chain')}</th><td className="chain" data-testid="inc-chain">{d.gridChain.map((c) => <span key={c.code} title={c.code}>{chainLabel(c, lang)}</span>)}</td></tr>
           <tr><th>{t('inc_source')}</th><td>{SOURCE_KEYS.has(d.source) ? t(`inc_src_${d.source as 'patrol'}`) : d.source}</td></tr>
           <tr><th>{t('inc_reportedAt')}</th><td>{formatTime(d.times.reportedAt, lang)}</td></tr>
+          {handlingTier && <tr><th>{t('inc_tier')}</th><td data-testid="inc-tier">{handlingTier}</td></tr>}
           {d.department && <tr><th>{t('inc_department')}</th><td>{departmentLabel(d.department, lang)}</td></tr>}
           {deadline(t('inc_handleBy'), d.deadlines.handleDueAt, d.deadlines.handleWarnAt, d.times.handledAt)}
           {deadline(t('inc_closeBy'), d.deadlines.closeDueAt, d.deadlines.closeWarnAt, d.times.closedAt)}
@@ -183,7 +188,7 @@ export function Drawer(props: {
               <div className="what">
                 <strong>{ACTION_LABELLED.has(h.action) ? t(`inc_act_${h.action as Action}`) : h.action === 'report' ? t('inc_act_report') : h.action === 'photo' ? t('inc_act_photo') : h.action}</strong>
                 {h.fromStatus && h.fromStatus !== h.toStatus && <span className="muted"> {t(`status_${h.fromStatus as 'reported'}`)} → {t(`status_${h.toStatus as 'reported'}`)}</span>}
-                {!h.fromStatus && <span className="muted"> → {t(`status_${h.toStatus as 'reported'}`)}</span>}
+                {!h.fromStatus && h.action !== 'report' && <span className="muted"> → {t(`status_${h.toStatus as 'reported'}`)}</span>}
               </div>
               {historyData(h.data, t, (code) => departmentLabel(props.departments.find((x) => x.code === code) ?? null, lang) || code).map((s) => <div key={s} className="data">{s}</div>)}
               {h.note && <div className="note">{h.note}</div>}

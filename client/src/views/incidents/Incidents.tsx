@@ -4,6 +4,7 @@ import { ApiError } from '../../api/client.ts';
 import { loadJurisdiction, type JurisdictionInfo } from '../../api/jurisdiction.ts';
 import { LangContext, useT } from '../../i18n/index.ts';
 import { MapView } from '../../map/MapView.tsx';
+import { LIGHT_COLOURS } from '../../map/style.ts';
 import type { ViewProps } from '../routes.ts';
 import { useLiveEvents, type LiveEvent } from '../wall/live.ts';
 import { EMPTY_FILTERS, getIncident, listIncidents, loadCategories, loadDepartments, type Category, type Department, type Filters, type Incident, type IncidentDetail } from './api.ts';
@@ -196,6 +197,9 @@ export default function Incidents(props: ViewProps) {
           <MapView token={token} lang={lang} theme="light" tiers={tiers} attribution={t('attribution')} incidents layers={layers}
             onState={(s) => setMap(s.map)} onError={setMapError} />
           {tab === 'report' && <div className="hint">{t('inc_clickMapHint')}</div>}
+          <div className="inc-legend" aria-hidden="true">
+            {(['green', 'yellow', 'red'] as const).map((l) => <span key={l}><i style={{ background: LIGHT_COLOURS[l] }} />{t(`inc_light_${l}`)}</span>)}
+          </div>
           {mapError && <div className="toast error">{t('mapError', { message: mapError })}</div>}
           {selectedId !== null && tab !== 'assessment' && (
             <Drawer detail={detail} error={detailError} departments={departments} token={token} lang={lang}

@@ -253,7 +253,9 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
       await p.addInitScript((session) => localStorage.setItem('wangge.session', session), JSON.stringify({ token, username, roles: [role] }));
       return p;
     };
-    const dispatched = (await apiCall<{ items: Inc[] }>('GET', '/api/incidents?status=dispatched&limit=1', admin)).items[0];
+    // A dispatched case still at its unit grid (tier 3), never escalated.
+    const dispatched = (await apiCall<{ items: (Inc & { tier: number })[] }>('GET', '/api/incidents?status=dispatched&limit=100', admin)).items.find((i) => i.tier === 3)!;
+    expect(dispatched).toBeDefined();
 
     const analyst = await signInAs('analyst');
     await analyst.goto(`${baseUrl}/incidents?lang=en&incident=${dispatched.id}`);
@@ -276,6 +278,14 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
     expect(await officer.locator('[data-testid="inc-a-submit"]').isDisabled()).toBe(true);
     await officer.locator('[data-testid="inc-a-note"]').fill('needs the town: the whole street is affected');
     expect(await officer.locator('[data-testid="inc-a-submit"]').isDisabled()).toBe(false);
+    // Escalated, the case goes one tier up (小事不出村，大事不出镇) and back to registration there.
+    const tierBefore = await officer.locator('[data-testid="inc-tier"]').textContent();
+    expect(tierBefore).toMatch(/^Unit grid /);
+    await officer.locator('[data-testid="inc-a-submit"]').click();
+    await expect.poll(() => officer.locator('[data-testid="inc-drawer"]').getAttribute('data-status')).toBe('registered');
+    await expect.poll(() => officer.locator('[data-testid="inc-tier"]').textContent()).toMatch(/^Quarter /);
+    expect(await officer.locator('[data-testid="inc-history"] > li').last().getAttribute('data-action')).toBe('escalate');
+    expect((await apiCall<Inc & { tier: number }>('GET', `/api/incidents/${dispatched.id}`, admin)).tier).toBe(2);
     await officer.close();
   });
 
