@@ -178,6 +178,41 @@ describe.skipIf(Boolean(browserSkip))('grids view in headless Chromium', () => {
     expect(stats.near.warning + stats.near.overLand + stats.near.overWater).toBeGreaterThan(2_000);
   });
 
+  it('refuses an import of overlapping grids with the topology report, whose overlap flies to the map', async () => {
+    const a = B[0] + 0.0018;
+    const b = B[0] + 0.0012;
+    const file = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { code: `${codeB}001`, name: 'B 西' }, geometry: square([B[0], B[1], a, B[3]]) },
+        { type: 'Feature', properties: { code: `${codeB}002`, name: 'B 东' }, geometry: square([b, B[1], B[2], B[3]]) },
+      ],
+    };
+    await page.click('[data-testid="tab-io"]');
+    await page.waitForSelector(`[data-testid="import-parent"] option[value="${codeB}"]`, { state: 'attached' });
+    await page.selectOption('[data-testid="import-kind"]', 'grids');
+    await page.selectOption('[data-testid="import-tier"]', '2');
+    await page.selectOption('[data-testid="import-parent"]', codeB);
+    await page.check('[data-testid="import-accept"]');
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'overlap.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(file)) });
+    await page.click('[data-testid="import-submit"]');
+    await expect.poll(() => page.getAttribute('[data-testid="import-job"]', 'data-status'), { timeout: 60_000 }).toBe('failed');
+    expect(await page.textContent('[data-testid="import-error"]')).toMatch(/topolog/i);
+    const report = page.locator('[data-testid="import-report"]');
+    expect(await report.locator('[data-testid="count-overlap"]').textContent()).toBe('1');
+    // 0.0006° × 0.0025° of overlap: about 48 m × 278 m.
+    await report.locator('[data-kind="overlap"] [data-testid="finding"]').click();
+    const centre = [(a + b) / 2, (B[1] + B[3]) / 2];
+    await expect.poll(async () => {
+      const c = await page.evaluate(() => window.__wangge!.map.getCenter().toArray());
+      return Math.hypot(c[0] - centre[0], c[1] - centre[1]);
+    }, { timeout: 15_000 }).toBeLessThan(0.0005);
+    expect(await page.evaluate(() => window.__wanggeGrids!.findingsDrawn)).toBeGreaterThanOrEqual(1);
+    // Nothing was written.
+    const children = await apiCall<{ features: unknown[] }>('GET', `/api/grids?jurisdiction=${jid}&parent=${codeB}`, null);
+    expect(children.features).toHaveLength(0);
+  });
+
   it('imports a GeoJSON file through the form: the job finishes and reports the rejected feature', async () => {
     const mid = (B[0] + B[2]) / 2;
     const file = {
