@@ -14,6 +14,9 @@ interface Query { jurisdictionId?: number; category?: string; timeZone?: string;
  * body (text/csv, application/geo+json) or a multipart upload (field "file"). Progress goes
  * out on the live stream as `incident.import` events.
  */
+const tooLarge = (name: string | undefined, mb: number) =>
+  new HttpError(413, 'file_too_large', `${name || 'The file'} is larger than the upload limit of ${mb} MB (WANGGE_UPLOAD_LIMIT_MB); split it or raise the limit`, { limitMb: mb });
+
 export default async function importRoutes(app: FastifyInstance): Promise<void> {
   const { db, events, config } = app.wangge;
   const limit = Math.round(config.WANGGE_UPLOAD_LIMIT_MB * 1024 * 1024);
@@ -59,10 +62,19 @@ export default async function importRoutes(app: FastifyInstance): Promise<void> 
       if (!file) throw badRequest('no_file', 'No file in the request: send it in the field "file"');
       const format = q.format ?? (/\.(geo)?json$/i.test(file.filename) ? 'geojson' : 'csv');
       if (format === 'geojson') {
-        const text = (await file.toBuffer()).toString('utf8');
+        const buf = await file.toBuffer().catch((err: { code?: string }) => {
+          throw err.code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge(file.filename, config.WANGGE_UPLOAD_LIMIT_MB) : err;
+        });
+        const text = buf.toString('utf8');
         run = (tx) => importGeoJson(tx, text, opts);
       } else {
-        run = (tx) => importCsv(tx, file.file, opts);
+        // Over the limit the part just ends, cut short: say so before the cut last line is read.
+        const stream = file.file;
+        const name = file.filename;
+        run = (tx) => importCsv(tx, (async function* () {
+          for await (const chunk of stream) yield chunk as Buffer;
+          if (stream.truncated) throw tooLarge(name, config.WANGGE_UPLOAD_LIMIT_MB);
+        })(), opts);
       }
     } else if (type === 'text/csv' || type === 'application/csv') {
       run = (tx) => importCsv(tx, request.body as Readable, opts);

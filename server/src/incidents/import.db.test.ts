@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, errorCode, testApp, tokenFor, type TestApp } from '../../test/helpers.ts';
+import { bearer, errorCode, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
 import { makeTown, square } from './fixtures/town.ts';
 
 let t: TestApp;
@@ -88,6 +88,31 @@ describe('POST /api/incidents/import', () => {
     expect(at('116.4305', '39.905').got).toBeNull();
     // On the edge between A1 and A2 both hold the point: the code decides.
     expect(at('116.405', '39.905').got).toBe(`${code}001001`);
+  });
+
+  it('answers 413 for an upload over the limit, multipart CSV or GeoJSON, and writes nothing', async () => {
+    const small = await testApp({ WANGGE_UPLOAD_LIMIT_MB: 0.001 });
+    try {
+      const token = await tokenFor(small, ['dispatcher'], { jurisdictionId: jid });
+      const before = await count();
+      const csv = 'date,lng,lat\n' + '2020-01-01 00:00,116.4025,39.905\n'.repeat(200);
+      const boundary = `----${uniq('b')}`;
+      const payload = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="old.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`);
+      const multi = await small.app.inject({ method: 'POST', url: '/api/incidents/import?category=0404', headers: { ...bearer(token), 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+      expect(multi.statusCode, multi.body).toBe(413);
+      expect(errorCode(multi)).toBe('file_too_large');
+      expect(multi.json().error.message).toMatch(/old\.csv is larger than the upload limit of 0\.001 MB/);
+      const gj = payload.toString().replace('old.csv', 'old.geojson').replace(csv, JSON.stringify({ type: 'FeatureCollection', features: Array(100).fill({ type: 'Feature' }) }));
+      const multiGeo = await small.app.inject({ method: 'POST', url: '/api/incidents/import?category=0404', headers: { ...bearer(token), 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: gj });
+      expect(multiGeo.statusCode, multiGeo.body).toBe(413);
+      expect(errorCode(multiGeo)).toBe('file_too_large');
+      const fc = { type: 'FeatureCollection', features: Array.from({ length: 50 }, () => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [116.4025, 39.905] }, properties: { reported_at: '2020-05-01T10:00:00+08:00', category: '0301' } })) };
+      const geo = await small.app.inject({ method: 'POST', url: '/api/incidents/import', headers: { ...bearer(token), 'content-type': 'application/geo+json' }, payload: JSON.stringify(fc) });
+      expect(geo.statusCode).toBe(413);
+      expect(await count()).toBe(before);
+    } finally {
+      await small.close();
+    }
   });
 
   it('refuses files without the needed columns, other media types, and officers', async () => {
