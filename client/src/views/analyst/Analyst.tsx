@@ -16,7 +16,8 @@ import {
   emergingLegend, explainError, giLegend, heatLegend, quantileBreaks, rampLegend, RES_SIZES, translateWarning, type LayerKind, type LegendModel,
 } from './classes.ts';
 import { composePng, download } from './export.ts';
-import { emergingLayer, giLayer, h3CountLayer, heatmapLayer, type Hover } from './layers.ts';
+import { emergingLayer, giLayer, h3CountLayer, heatmapLayer, ownLayer, type Hover } from './layers.ts';
+import { OwnData, ownGeoJson, type OwnResult } from './OwnData.tsx';
 import { Legend } from './Legend.tsx';
 import { isoDay, lastIndex, nextIndex, stepsBetween, WIDTHS, windowAt, windowLabel, type Step } from './time.ts';
 import './analyst.css';
@@ -25,7 +26,10 @@ import './analyst.css';
 const READERS = ['admin', 'analyst', 'planner', 'dispatcher', 'viewer'];
 const KINDS: { kind: LayerKind; label: MessageKey }[] = [
   { kind: 'h3', label: 'an_layerH3' }, { kind: 'heatmap', label: 'an_layerHeat' }, { kind: 'gi', label: 'an_layerGi' }, { kind: 'emerging', label: 'an_layerEmerging' },
+  { kind: 'own', label: 'an_layerOwn' },
 ];
+/** Roles that may run Gi* on their own data (POST /api/hotspots/gi). */
+const OWN_DATA = ['admin', 'analyst', 'planner', 'dispatcher'];
 const PLAY_MS = 900;
 
 type LayerResult =
@@ -54,10 +58,10 @@ export default function Analyst(props: ViewProps) {
   if (!session.roles.some((r) => READERS.includes(r))) {
     return <main className="view analyst"><div className="analyst-gate"><p>{t('an_forbidden')}</p></div></main>;
   }
-  return <AnalystMain token={session.token} />;
+  return <AnalystMain token={session.token} roles={session.roles} />;
 }
 
-function AnalystMain({ token }: { token: string }) {
+function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
   const t = useT();
   const { lang } = useContext(LangContext);
   const [jurisdiction, setJurisdiction] = useState<JurisdictionInfo | null>(null);
@@ -88,6 +92,7 @@ function AnalystMain({ token }: { token: string }) {
   const [exportError, setExportError] = useState<string | null>(null);
   const [mapError, setMapError] = useState<string | null>(null);
   const [gridError, setGridError] = useState<{ code: string; message: string } | null>(null);
+  const [own, setOwn] = useState<OwnResult | null>(null);
   const autoStep = useRef(true);
   const lastExport = useRef<{ bytes: number; name: string } | null>(null);
 
@@ -126,13 +131,14 @@ function AnalystMain({ token }: { token: string }) {
 
   const steps = useMemo(() => (span ? stepsBetween(span.first, span.last, step) : []), [span, step]);
   const idx = Math.min(index ?? lastIndex(steps, width), lastIndex(steps, width));
-  const win = whole || kind === 'emerging' ? null : windowAt(steps, step, idx, width);
+  const win = whole || kind === 'emerging' || kind === 'own' ? null : windowAt(steps, step, idx, width);
   const sel: Selection = useMemo(() => ({ ...base, from: win ? isoDay(win.from) : null, to: win ? isoDay(win.to) : null }), [base, win?.from, win?.to]);
   const unit: UnitChoice = useMemo(() => (unitSel === 'h3' ? { unit: 'h3', res, tier: 0 } : { unit: 'grid', res, tier: Number(unitSel.slice(5)) }), [unitSel, res]);
 
   // The layer's analysis.
   useEffect(() => {
     if (!span) { setResult(null); return; }
+    if (kind === 'own') { setLoading(false); return; }
     let live = true;
     setLoading(true);
     setError(null);
@@ -177,16 +183,23 @@ function AnalystMain({ token }: { token: string }) {
 
   const onHover = useCallback((h: Hover) => setHover(h), []);
   const layers = useMemo(() => {
-    if (!result) return [];
+    if (!result || kind === 'own') return [];
     if (result.kind === 'h3' && kind === 'h3') return [h3CountLayer(result.h3.cells, metric, breaks, onHover)];
     if (result.kind === 'h3' && kind === 'heatmap') return [heatmapLayer(result.h3.cells, metric)];
     if (result.kind === 'gi' && kind === 'gi') return [giLayer(result.gi.features, result.shapes, onHover)];
     if (result.kind === 'emerging' && kind === 'emerging') return [emergingLayer(result.em.features, result.shapes, onHover)];
     return [];
   }, [result, kind, metric, breaks, onHover]);
+  const shownLayers = useMemo(() => (kind === 'own' ? (own?.drawable ? [ownLayer(own.features, onHover)] : []) : layers), [kind, own, layers, onHover]);
 
   const legend: LegendModel = useMemo(() => {
     if (kind === 'heatmap') return heatLegend(t);
+    if (kind === 'own') {
+      const counts: Record<number, number> = {};
+      for (const f of own?.features ?? []) counts[f.properties.gi_class] = (counts[f.properties.gi_class] ?? 0) + 1;
+      const summary = own ? ` · ${own.field} · ${t('an_giSummary', { n: own.summary.features, hot: own.summary.hot, cold: own.summary.cold })}` : '';
+      return giLegend(t, own ? counts : null, `${t('an_giNote')}${summary}`, 'an_layerOwn');
+    }
     if (kind === 'gi') {
       const counts: Record<number, number> = {};
       if (result?.kind === 'gi') for (const f of result.gi.features) counts[f.gi_class] = (counts[f.gi_class] ?? 0) + 1;
@@ -197,9 +210,10 @@ function AnalystMain({ token }: { token: string }) {
     const max = Math.max(0, ...values);
     return rampLegend(lang, t(metric === 'rate' ? 'an_h3RateTitle' : 'an_h3Title'), breaks, max);
     // t changes with lang
-  }, [kind, result, metric, breaks, values, lang]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [kind, result, own, metric, breaks, values, lang]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const warnings = result?.kind === 'gi' ? result.gi.warnings : result?.kind === 'emerging' ? result.em.warnings : [];
+  const warnings = kind === 'own' ? [...(own?.warnings ?? []), ...(own && !own.drawable ? [t('an_ownNotDrawn')] : [])]
+    : result?.kind === 'gi' ? result.gi.warnings : result?.kind === 'emerging' ? result.em.warnings : [];
   const winText = win ? windowLabel(win, lang) : t('an_whole');
   const majors = cats;
   const minors = cats.find((c) => c.code === major)?.children ?? [];
@@ -251,16 +265,17 @@ function AnalystMain({ token }: { token: string }) {
   const maxIdx = lastIndex(steps, width);
   return (
     <main className="view analyst">
-      <MapView token={token} lang={lang} theme="light" tiers={tiers} attribution={t('attribution')} focus={focus} layers={layers}
+      <MapView token={token} lang={lang} theme="light" tiers={tiers} attribution={t('attribution')} focus={focus} layers={shownLayers}
         onState={(s: MapState) => setMap(s.map)} onError={setMapError} />
       <aside className="analyst-side" aria-label={t('an_title')}>
         <h2>{t('an_title')}</h2>
         <fieldset className="analyst-kinds" data-testid="analyst-kinds">
           <legend>{t('an_layer')}</legend>
-          {KINDS.map((k) => (
+          {KINDS.filter((k) => k.kind !== 'own' || own).map((k) => (
             <label key={k.kind}><input type="radio" name="analyst-kind" value={k.kind} checked={kind === k.kind} onChange={() => setKind(k.kind)} /> {t(k.label)}</label>
           ))}
         </fieldset>
+        {kind !== 'own' && <>
         <div className="row">
           {kind !== 'emerging' && (
             <label>{t('an_metric')}
@@ -306,6 +321,7 @@ function AnalystMain({ token }: { token: string }) {
             </span>
           </label>
         </form>
+        </>}
         <Legend model={legend} />
         {(warnings.length > 0 || error || gridError || span === null) && (
           <section className="analyst-warnings" data-testid="analyst-warnings" role="status">
@@ -320,6 +336,12 @@ function AnalystMain({ token }: { token: string }) {
         )}
         <button type="button" className="primary export" onClick={onExport} disabled={!map || exporting} data-testid="analyst-export">{exporting ? t('an_exporting') : t('an_export')}</button>
         {exportError && <p className="error">{t('an_exportFailed', { message: exportError })}</p>}
+        {kind === 'own' && own && <button type="button" onClick={() => download(ownGeoJson(own), 'wangge-gi-result.geojson')} data-testid="analyst-own-download">{t('an_ownDownload')}</button>}
+        {roles.some((r) => OWN_DATA.includes(r)) && <OwnData token={token} onResult={(r) => {
+          setOwn(r); setKind('own'); setPlaying(false);
+          const b = r.drawable ? geometryBounds(r.features.map((f) => (f.geometry as { coordinates?: unknown } | null)?.coordinates ?? null)) : null;
+          if (b) setFocus(b);
+        }} />}
       </aside>
       <section className="analyst-time" aria-label={t('an_time')}>
         <div className="row controls">

@@ -230,6 +230,46 @@ describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () =>
     await expect.poll(async () => new URL((await state(page))!.url ?? '/x', baseUrl).searchParams.get('grid'), { timeout: 30_000 }).toBeNull();
   });
 
+  it('runs Gi* on the analyst\'s own GeoJSON (POST /api/hotspots/gi) and draws it in the same classes', async () => {
+    // A 7 × 7 lattice of points over Monaco with a planted high corner.
+    const features = [];
+    for (let i = 0; i < 7; i++) {
+      for (let j = 0; j < 7; j++) {
+        features.push({ type: 'Feature', properties: { name: `p${i}${j}`, value: i < 3 && j < 3 ? 20 + i + j : (i * 7 + j) % 3 }, geometry: { type: 'Point', coordinates: [7.418 + i * 0.0012, 43.731 + j * 0.0012] } });
+      }
+    }
+    const fc = { type: 'FeatureCollection', features };
+    await page.locator('[data-testid="analyst-own"] summary').click();
+    await page.locator('[data-testid="analyst-own-file"]').setInputFiles({ name: 'lattice.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(fc)) });
+    await expect.poll(() => page.locator('[data-testid="analyst-own-field"] option').allTextContents()).toEqual(['value']);
+    await page.locator('[data-testid="analyst-own-run"]').click();
+    await expect.poll(async () => (await state(page))!.kind, { timeout: 30_000 }).toBe('own');
+    const answer = await apiCall<{ features: { properties: { gi_class: number } }[]; summary: { hot: number } }>('POST', '/api/hotspots/gi', admin,
+      { crs: 'EPSG:4326', field: 'value', neighbours: { type: 'knn', k: 8 }, permutations: 0, features: fc });
+    expect(answer.summary.hot).toBeGreaterThan(0);
+    const expected = [3, 2, 1, 0, -1, -2, -3].map((c) => answer.features.filter((f) => f.properties.gi_class === c).length);
+    await expect.poll(async () => (await page.locator('[data-testid="analyst-legend"] li b').allTextContents()).map(Number)).toEqual(expected);
+    expect(await page.locator('[data-testid="analyst-legend"] h3').textContent()).toBe('Your data: Gi*');
+    // The planted corner is drawn hot: pick the corner point.
+    const hotIndex = answer.features.findIndex((f) => f.properties.gi_class > 0);
+    const [lng, lat] = features[hotIndex].geometry.coordinates;
+    await page.waitForTimeout(2500);
+    const picked = await page.evaluate(({ lng, lat }) => {
+      const w = window.__wangge!;
+      const p = w.map.project([lng, lat]);
+      return (w.overlay.pickObject({ x: p.x, y: p.y, radius: 2, layerIds: ['analyst-own'] })?.object as { properties: { gi_class: number; name: string } } | undefined)?.properties ?? null;
+    }, { lng, lat });
+    expect(picked?.name).toBe(features[hotIndex].properties.name);
+    expect(picked?.gi_class).toBe(answer.features[hotIndex].properties.gi_class);
+    await shot(page, 'own');
+    // The result downloads as GeoJSON with the Gi* fields.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="analyst-own-download"]').click()]);
+    const result = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { features: { properties: { gi_z: number; name: string } }[] };
+    expect(result.features).toHaveLength(49);
+    expect(result.features[0].properties.name).toBe('p00');
+    expect(typeof result.features[0].properties.gi_z).toBe('number');
+  });
+
   it('exports the map with legend and attribution as a PNG', async () => {
     await page.locator('input[name="analyst-kind"][value="gi"]').check();
     await settled(page, '/api/hotspots/gi');

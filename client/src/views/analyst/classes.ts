@@ -5,7 +5,7 @@
 import type { MessageKey } from '../../i18n/index.ts';
 
 export type Rgba = [number, number, number, number];
-export type LayerKind = 'h3' | 'heatmap' | 'gi' | 'emerging';
+export type LayerKind = 'h3' | 'heatmap' | 'gi' | 'emerging' | 'own';
 
 /** Gi* classes, ArcGIS's diverging scheme: red hot, blue cold, pale grey not significant. */
 export const GI_COLOURS: Record<number, Rgba> = {
@@ -97,9 +97,9 @@ export function rampLegend(lang: string, title: string, breaks: number[], max: n
   return { title, items };
 }
 
-export function giLegend(t: T, counts: Record<number, number> | null, note: string): LegendModel {
+export function giLegend(t: T, counts: Record<number, number> | null, note: string, title: MessageKey = 'an_layerGi'): LegendModel {
   return {
-    title: t('an_layerGi'),
+    title: t(title),
     items: GI_CLASSES.map((c) => ({ colour: GI_COLOURS[c], label: t(giLabelKey(c)), count: counts?.[c] ?? 0 })),
     note,
   };

@@ -9,6 +9,7 @@ import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import { cellToLatLng } from 'h3-js';
 import type { EmergingUnit, GiUnit, GridShape, H3Cell } from './api.ts';
+import type { OwnFeature } from './OwnData.tsx';
 import { emergingColour, GI_COLOURS, HEAT_RANGE, rampColour, type Rgba } from './classes.ts';
 
 export type Hover = { x: number; y: number; object: unknown } | null;
@@ -16,7 +17,7 @@ type OnHover = (h: Hover) => void;
 
 const hover = (onHover: OnHover) => (info: PickingInfo) => onHover(info.object ? { x: info.x, y: info.y, object: info.object } : null);
 
-export const LAYER_IDS = { h3: 'analyst-h3', heatmap: 'analyst-heatmap', gi: 'analyst-gi', emerging: 'analyst-emerging' } as const;
+export const LAYER_IDS = { h3: 'analyst-h3', heatmap: 'analyst-heatmap', gi: 'analyst-gi', emerging: 'analyst-emerging', own: 'analyst-own' } as const;
 
 export function h3CountLayer(cells: H3Cell[], metric: 'count' | 'rate', breaks: number[], onHover: OnHover): Layer {
   return new H3HexagonLayer<H3Cell>({
@@ -98,3 +99,21 @@ export const giLayer = (units: GiUnit[], shapes: GridShape[] | null, onHover: On
 
 export const emergingLayer = (units: EmergingUnit[], shapes: GridShape[] | null, onHover: OnHover): Layer =>
   unitLayer(LAYER_IDS.emerging, units, shapes, (u) => emergingColour(u.category), units, onHover);
+
+/** The analyst's own points or polygons (POST /api/hotspots/gi), in the Gi* classes. */
+export function ownLayer(features: OwnFeature[], onHover: OnHover): Layer {
+  return new GeoJsonLayer({
+    id: LAYER_IDS.own,
+    data: features as never,
+    filled: true,
+    stroked: true,
+    pointType: 'circle',
+    pointRadiusUnits: 'pixels',
+    getPointRadius: 6,
+    getFillColor: (f: OwnFeature) => { const c = GI_COLOURS[f.properties.gi_class] ?? GI_COLOURS[0]; return f.properties.gi_class === 0 ? [150, 150, 150, 160] : c; },
+    getLineColor: [60, 60, 60, 220],
+    lineWidthMinPixels: 1,
+    pickable: true,
+    onHover: (info: PickingInfo) => onHover(info.object ? { x: info.x, y: info.y, object: (info.object as OwnFeature).properties } : null),
+  }) as unknown as Layer;
+}
