@@ -75,6 +75,7 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
     report.skipped++;
   }
 
+  progress('classifying', features.length, features.length);
   return db.tx(async (q) => {
     const { rows: existing } = await q.query('SELECT 1 FROM jurisdictions WHERE name = $1', [opts.jurisdiction.name]);
     if (existing.length > 0) throw conflict('jurisdiction_exists', `A jurisdiction named "${opts.jurisdiction.name}" already exists`);
