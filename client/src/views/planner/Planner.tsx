@@ -3,7 +3,7 @@ import { loadJurisdiction, type JurisdictionInfo } from '../../api/jurisdiction.
 import { LangContext, useT } from '../../i18n/index.ts';
 import type { ViewProps } from '../routes.ts';
 import {
-  cancelJob, checkProposal, defaultParams, getJob, jobBlocks, listJobs, sendMoves, startJob, variantGrids, waitForJob,
+  cancelJob, checkProposal, defaultParams, getJob, jobBlocks, listJobs, sendMoves, startJob, variantGrids, waitForJob, withRetry,
   type AreaChoice, type AreaInput, type BlockCollection, type GridCollection, type Job, type Summary, type TopologyReport, type Variant,
 } from './api.ts';
 import { LEGEND_GRADIENT } from './colour.ts';
@@ -81,11 +81,12 @@ export default function Planner(props: ViewProps) {
   /** A done job's grids, blocks and metrics; the topology preview. */
   const loadResult = useCallback(async (j: Job) => {
     if (j.status !== 'done' || !j.result) return;
-    const proposal = typeof j.result.grids === 'object' ? j.result.grids : await variantGrids(j.id, 'proposal', token);
+    const proposal = typeof j.result.grids === 'object' ? j.result.grids : await withRetry(() => variantGrids(j.id, 'proposal', token));
+    const blockFc = await withRetry(() => jobBlocks(j.id, token));
     setGrids({ proposal });
     setOther(j.result.current ? 'current' : 'h3');
     setMetrics(j.result.metrics);
-    setBlocks(await jobBlocks(j.id, token));
+    setBlocks(blockFc);
   }, [token]);
 
   const follow = useCallback(async (id: number) => {
@@ -162,7 +163,7 @@ export default function Planner(props: ViewProps) {
   useEffect(() => {
     if (!job || job.status !== 'done' || grids[other]) return;
     let live = true;
-    variantGrids(job.id, other, token).then((g) => { if (live) setGrids((x) => ({ ...x, [other]: g })); }, (e: Error) => setError(e.message));
+    withRetry(() => variantGrids(job.id, other, token)).then((g) => { if (live) setGrids((x) => ({ ...x, [other]: g })); }, (e: Error) => setError(e.message));
     return () => { live = false; };
   }, [job, other, grids, token]);
 

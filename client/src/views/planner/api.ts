@@ -117,16 +117,38 @@ export function checkProposal(jurisdictionId: number, parentCode: string, grids:
   });
 }
 
-/** Waits for a job to end, polling; `onJob` sees every state. */
+const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
+  const timer = setTimeout(resolve, ms);
+  signal?.addEventListener('abort', () => { clearTimeout(timer); reject(new DOMException('aborted', 'AbortError')); }, { once: true });
+});
+
+/** A 5xx or a dropped connection: worth asking again. A 4xx is an answer. */
+export const transient = (e: unknown) => (e instanceof ApiError ? e.status >= 500 : e instanceof TypeError);
+
+/** Calls `fn` again after a transient failure (up to `tries` times, waiting longer each time). */
+export async function withRetry<T>(fn: () => Promise<T>, signal?: AbortSignal, retryIf: (e: unknown) => boolean = transient, tries = 5, waitMs = 1000): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (signal?.aborted || !retryIf(e) || i >= tries) throw e;
+      await sleep(waitMs * i, signal);
+    }
+  }
+}
+
+/**
+ * Waits for a job to end, polling; `onJob` sees every state. A server hiccup does not end the
+ * wait: on the embedded database a poll during a job's last stages has been answered with a 500
+ * or even a 404 for the job just created (seen in the browser tests), so those are asked again.
+ */
 export async function waitForJob(id: number, token: string | null, onJob: (j: Job) => void, signal: AbortSignal, everyMs = 1000): Promise<Job> {
+  const retryIf = (e: unknown) => transient(e) || (e instanceof ApiError && e.status === 404);
   for (;;) {
-    const job = await getJob(id, token, signal);
+    const job = await withRetry(() => getJob(id, token, signal), signal, retryIf);
     onJob(job);
     if (job.status !== 'queued' && job.status !== 'running') return job;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, everyMs);
-      signal.addEventListener('abort', () => { clearTimeout(timer); reject(new DOMException('aborted', 'AbortError')); }, { once: true });
-    });
+    await sleep(everyMs, signal);
   }
 }
 

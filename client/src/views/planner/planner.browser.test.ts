@@ -44,7 +44,12 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     await page.selectOption('[data-testid="pl-area"]', AREA);
     await page.click('[data-testid="pl-start"]');
     await page.waitForSelector('[data-testid="metric-table"]', { timeout: 90_000 }).catch(async (e) => {
-      console.log('DEBUG', errors, await page.evaluate(() => JSON.stringify(window.__wanggePlanner)), await page.locator('.pl-side').innerText());
+      const state = await page.evaluate(() => window.__wanggePlanner);
+      console.log('DEBUG', errors, JSON.stringify(state), await page.locator('.pl-side').innerText());
+      if (state?.jobId) {
+        const res = await fetch(`${baseUrl}/api/partitions/${state.jobId}`, { headers: { authorization: `Bearer ${admin}` } });
+        console.log('DEBUG job', res.status, (await res.text()).slice(0, 3000));
+      }
       throw e;
     });
     const planner = await page.evaluate(() => window.__wanggePlanner!);
