@@ -44,6 +44,9 @@ export function createPoolDb(connectionString: string, kind: DbKind, max = 8): D
   const pool = new pg.Pool({ connectionString, max, application_name: 'wangge' });
   // An idle client losing its server (restart, embedded shutdown) must not crash the process.
   pool.on('error', () => undefined);
+  // So must a connection that breaks while in use (the query that was running gets the error and
+  // the pool drops the connection); without a listener Node would treat the event as fatal.
+  pool.on('connect', (client) => { client.on('error', () => undefined); });
   return {
     kind,
     pool,

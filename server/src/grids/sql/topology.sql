@@ -2,6 +2,8 @@
 -- Candidates are the grids about to be published ($1, GeoJSON) plus, when $5, the current
 -- siblings they do not replace. One row per finding; the caller grades them (errors,
 -- warnings, slivers). Pieces below 0.01 m² are floating-point noise of the overlay, not findings.
+-- No difference is computed when the children already cover the parent: cheaper, and it avoids
+-- a GEOS failure of the embedded PostGIS on large exactly-tiled parents.
 -- $1 json [{code, name, geom}]  $2 jurisdiction  $3 parent code or NULL  $4 tier
 -- $5 include current siblings  $6 asOf
 WITH j AS (
@@ -56,7 +58,7 @@ WITH j AS (
   SELECT 'gap', ARRAY[]::text[], ARRAY[]::int[], ST_Area(d.geom::geography), d.geom, NULL, NULL, NULL, NULL
     FROM parent p,
          LATERAL (SELECT ST_Union(c.g) AS u FROM cand c WHERE c.g IS NOT NULL AND NOT ST_IsEmpty(c.g)) cu,
-         LATERAL ST_Dump(ST_CollectionExtract(CASE WHEN cu.u IS NULL THEN p.geom ELSE ST_Difference(p.geom, cu.u) END, 3)) d
+         LATERAL ST_Dump(ST_CollectionExtract(CASE WHEN cu.u IS NULL THEN p.geom WHEN ST_Covers(cu.u, p.geom) THEN NULL ELSE ST_Difference(p.geom, cu.u) END, 3)) d
   UNION ALL
   SELECT 'outside_parent', ARRAY[c.code], ARRAY[c.idx], ST_Area(d.geom::geography), d.geom, NULL, NULL, NULL, NULL
     FROM cand c, parent p, LATERAL ST_Dump(ST_CollectionExtract(ST_Difference(c.g, p.geom), 3)) d
