@@ -521,4 +521,10 @@ export const en: Record<keyof typeof zh, string> = {
   an_ownBad: 'Cannot read this file: {message}',
   an_ownNoFields: 'The features have no numeric property',
   an_ownNotDrawn: 'Not in longitude/latitude: the result is not drawn on the map, download it instead',
+  inc_photos: 'Photos',
+  inc_photosOptional: 'Photos (optional; JPEG, PNG or WebP, up to 10 MB each)',
+  inc_photoFailed: 'Photo {name} not attached: {message}',
+  inc_photosAttached: '{n} photo(s) attached',
+  inc_photoTooBig: 'larger than 10 MB',
+  inc_photoBadType: 'only JPEG, PNG or WebP',
 };

@@ -519,4 +519,10 @@ export const zh = {
   an_ownBad: '无法读取该文件：{message}',
   an_ownNoFields: '要素中没有数值字段',
   an_ownNotDrawn: '坐标系不是经纬度，结果不在地图上绘制，可下载查看',
+  inc_photos: '照片',
+  inc_photosOptional: '照片（选填，JPEG/PNG/WebP，每张不超过 10 MB）',
+  inc_photoFailed: '照片 {name} 未能上传：{message}',
+  inc_photosAttached: '已附 {n} 张照片',
+  inc_photoTooBig: '超过 10 MB',
+  inc_photoBadType: '只接受 JPEG、PNG 或 WebP',
 } as const;

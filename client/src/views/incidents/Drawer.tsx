@@ -135,6 +135,17 @@ export function Drawer(props: {
         </tbody>
       </table>
 
+      {d.photos.length > 0 && (
+        <div className="inc-photos" data-testid="inc-photos">
+          <h4>{t('inc_photos')}</h4>
+          {d.photos.map((p) => {
+            // Image tags cannot send a header: the token goes in the query (the API accepts access_token).
+            const src = `${p.url}?access_token=${encodeURIComponent(props.token ?? '')}`;
+            return <a key={p.id} href={src} target="_blank" rel="noreferrer"><img src={src} alt={`${t('inc_photos')} ${p.id}`} loading="lazy" /></a>;
+          })}
+        </div>
+      )}
+
       <div className="inc-actions" data-testid="inc-actions">
         <h4>{t('inc_actions')}</h4>
         {d.allowedActions.length === 0 && <p className="muted" data-testid="inc-no-actions">{t('inc_noActions')}</p>}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { useT, type Lang } from '../../i18n/index.ts';
-import { newIdempotencyKey, parseCoordinate, REPORT_CRS, reportIncident, SOURCES, type Category, type Incident, type ReportCrs } from './api.ts';
+import { newIdempotencyKey, parseCoordinate, PHOTO_TYPES, photoProblem, REPORT_CRS, reportIncident, SOURCES, uploadPhoto, type Category, type Incident, type ReportCrs } from './api.ts';
 import { categoryLabel, chainLabel } from './format.ts';
 
 /**
@@ -31,6 +31,9 @@ export function ReportForm(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<Incident | null>(null);
+  const [photos, setPhotos] = useState<File[]>([]);
+  const [photoInput, setPhotoInput] = useState(0);
+  const [photoNotes, setPhotoNotes] = useState<string[]>([]);
 
   // A map click fills the coordinates; the map is WGS84, so the CRS follows.
   useEffect(() => {
@@ -44,7 +47,11 @@ export function ReportForm(props: {
   const minors = props.categories.find((c) => c.code === major)?.children ?? [];
   const x = parseCoordinate(lng, 'lng');
   const y = parseCoordinate(lat, 'lat');
-  const ready = x !== null && y !== null && !!minor && !busy;
+  const photoErrors = photos.flatMap((f) => {
+    const problem = photoProblem(f);
+    return problem ? [t('inc_photoFailed', { name: f.name, message: t(problem === 'tooBig' ? 'inc_photoTooBig' : 'inc_photoBadType') })] : [];
+  });
+  const ready = x !== null && y !== null && !!minor && !busy && photoErrors.length === 0;
 
   // Typed WGS84 coordinates show on the map too (GCJ-02 is converted by the server, not drawn here).
   const onTyped = (nextLng: string, nextLat: string, nextCrs: ReportCrs) => {
@@ -57,8 +64,24 @@ export function ReportForm(props: {
     if (!ready || x === null || y === null) return;
     setBusy(true);
     setError(null);
+    setDone(null);
     try {
       const incident = await reportIncident({ lng: x, lat: y, crs, category: minor, description: description.trim(), source, reporterContact: contact.trim() || undefined }, key, props.token);
+      // Photos go up after the case exists, one at a time; a refused one does not undo the report.
+      const notes: string[] = [];
+      let attached = 0;
+      for (const file of photos) {
+        try {
+          await uploadPhoto(incident.id, file, props.token);
+          attached++;
+        } catch (err) {
+          notes.push(t('inc_photoFailed', { name: file.name, message: (err as Error).message }));
+        }
+      }
+      if (attached) notes.unshift(t('inc_photosAttached', { n: attached }));
+      setPhotoNotes(notes);
+      setPhotos([]);
+      setPhotoInput((n) => n + 1);
       setDone(incident);
       // The next report is a new one: a new key, a clean form (keeping category and source for a patrol's run).
       setKey(newIdempotencyKey());
@@ -112,6 +135,11 @@ export function ReportForm(props: {
       <label>{t('inc_contactOptional')}
         <input data-testid="inc-r-contact" maxLength={200} value={contact} onChange={(e) => setContact(e.target.value)} />
       </label>
+      <label>{t('inc_photosOptional')}
+        <input key={photoInput} type="file" data-testid="inc-r-photos" multiple accept={PHOTO_TYPES.join(',')}
+          onChange={(e) => setPhotos(Array.from(e.target.files ?? []))} />
+      </label>
+      {photoErrors.map((m) => <p key={m} className="error">{m}</p>)}
       <div className="row">
         <button type="submit" className="primary" data-testid="inc-r-submit" disabled={!ready}>{busy ? t('inc_sending') : t('inc_submitReport')}</button>
       </div>
@@ -121,6 +149,7 @@ export function ReportForm(props: {
           {t('inc_reported', { id: done.id })} {done.gridChain.map((c) => chainLabel(c, lang)).join(' › ')}
         </p>
       )}
+      {done && photoNotes.map((m) => <p key={m} className="muted" data-testid="inc-r-photo-note">{m}</p>)}
     </form>
   );
 }

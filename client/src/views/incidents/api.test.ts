@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, EMPTY_FILTERS, listQuery, missingFields, PAGE_SIZE, parseCoordinate } from './api.ts';
+import { ACTIONS, EMPTY_FILTERS, listQuery, missingFields, PAGE_SIZE, parseCoordinate, PHOTO_MAX_BYTES, photoProblem } from './api.ts';
 import { untilParts } from './format.ts';
 
 describe('incident list query', () => {
@@ -60,5 +60,15 @@ describe('deadline distance', () => {
     expect(untilParts('2026-11-30T12:30:00Z', now)).toEqual({ overdue: false, amount: 30, unit: 'min' });
     expect(untilParts('2026-11-30T07:00:00Z', now)).toEqual({ overdue: true, amount: 5, unit: 'h' });
     expect(untilParts('2026-12-05T12:00:00Z', now)).toEqual({ overdue: false, amount: 5, unit: 'd' });
+  });
+});
+
+describe('photos', () => {
+  it('are JPEG, PNG or WebP up to 10 MB', () => {
+    expect(photoProblem({ type: 'image/png', size: 1000 })).toBeNull();
+    expect(photoProblem({ type: 'image/webp', size: PHOTO_MAX_BYTES })).toBeNull();
+    expect(photoProblem({ type: 'image/jpeg', size: PHOTO_MAX_BYTES + 1 })).toBe('tooBig');
+    expect(photoProblem({ type: 'image/gif', size: 10 })).toBe('badType');
+    expect(photoProblem({ type: '', size: 10 })).toBe('badType');
   });
 });

@@ -170,6 +170,30 @@ export function reportIncident(input: ReportInput, key: string, token: string | 
   return api('/api/incidents', { method: 'POST', token, headers: { 'idempotency-key': key }, body: JSON.stringify(body) });
 }
 
+export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+
+/** Why a chosen file cannot be a photo (checked before sending; the server checks the bytes again). */
+export function photoProblem(file: { size: number; type: string }): 'tooBig' | 'badType' | null {
+  if (!PHOTO_TYPES.includes(file.type)) return 'badType';
+  if (file.size > PHOTO_MAX_BYTES) return 'tooBig';
+  return null;
+}
+
+/** POST /api/incidents/:id/photos (multipart, field "file"). */
+export async function uploadPhoto(id: number, file: Blob, token: string | null): Promise<{ id: number; url: string }> {
+  const form = new FormData();
+  form.append('file', file);
+  // Not through api(): that would label the body JSON; the browser sets the multipart boundary.
+  const res = await fetch(`/api/incidents/${id}/photos`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(res.status, err?.code ?? 'http_error', err?.message ?? `HTTP ${res.status}`);
+  }
+  return body as { id: number; url: string };
+}
+
 export function newIdempotencyKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }

@@ -3,6 +3,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { baseUrl, browserSkip, launch, pixelStats, waitForMap } from '../../../test/browser.ts';
 
+/** A 1×1 PNG: the smallest real photo the server's type sniffing accepts. */
+const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
 interface Inc { id: number; status: string; version: number; description: string; gridChain: { code: string }[]; allowedActions: string[]; history?: { action: string }[]; department: { code: string } | null }
 
 async function apiCall<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
@@ -173,6 +176,10 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
     await page.locator('[data-testid="inc-r-minor"]').selectOption('0202');
     await page.locator('[data-testid="inc-r-description"]').fill('street light out, reported from the map');
     await page.locator('[data-testid="inc-r-source"]').selectOption('hotline');
+    // A file that is not a photo is refused before anything is sent; a PNG goes up after the report.
+    await page.locator('[data-testid="inc-r-photos"]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') });
+    expect(await page.locator('[data-testid="inc-r-submit"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="inc-r-photos"]').setInputFiles({ name: 'light.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1PX, 'base64') });
     await page.locator('[data-testid="inc-r-submit"]').click();
     await expect.poll(() => page.locator('[data-testid="inc-r-done"]').textContent()).toMatch(/Reported #\d+/);
     const id = Number((await page.locator('[data-testid="inc-r-done"]').textContent())!.match(/#(\d+)/)![1]);
@@ -185,9 +192,12 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
     expect(saved.description).toBe('street light out, reported from the map');
     expect(saved.status).toBe('reported');
     expect(saved.gridChain.length).toBeGreaterThanOrEqual(2);
-    // The new case opens in the drawer with its first history line.
+    expect(await page.locator('[data-testid="inc-r-photo-note"]').first().textContent()).toBe('1 photo(s) attached');
+    // The new case opens in the drawer: reported, then its photo, shown from the API.
     await expect.poll(() => drawer().getAttribute('data-id')).toBe(String(id));
-    await expect.poll(historyCount).toBe(1);
+    await expect.poll(historyCount).toBe(2);
+    expect(await page.locator('[data-testid="inc-history"] > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['report', 'photo']);
+    await expect.poll(() => page.locator('[data-testid="inc-photos"] img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
     // The same key again (a retry) would answer this incident, not a new one.
     const replay = await fetch(`${baseUrl}/api/incidents`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'idempotency-key': sent[0].key! }, body: sent[0].body });
     expect(replay.status).toBe(200);
