@@ -87,7 +87,6 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
   const [seriesError, setSeriesError] = useState<string | null>(null);
   const [map, setMap] = useState<MlMap | null>(null);
   const [hover, setHover] = useState<Hover>(null);
-  const [focus, setFocus] = useState<Bounds | null>(null);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
   const [mapError, setMapError] = useState<string | null>(null);
@@ -103,10 +102,7 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
     if (!map) return;
     let live = true;
     fetchTileJson('grids', token).then((tj) => {
-      if (!live) return;
-      const c = map.getContainer();
-      const side = c.clientWidth > 760 ? 330 : 20;
-      map.fitBounds(tj.bounds, { padding: { left: Math.min(side, c.clientWidth / 2), right: 60, top: 20, bottom: Math.min(200, c.clientHeight / 3) }, duration: 0 });
+      if (live) fitFree(map, tj.bounds, 0);
     }, () => undefined);
     return () => { live = false; };
   }, [map, token]);
@@ -234,7 +230,7 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
     setGridError(null);
     api<{ geometry: { coordinates: unknown } | null }>(`/api/grids/${encodeURIComponent(c)}`, { token }).then((g) => {
       const b = g.geometry ? geometryBounds(g.geometry.coordinates) : null;
-      if (b) setFocus(b);
+      if (b && map) fitFree(map, b);
     }, (err) => setGridError(problem(err)));
   };
 
@@ -265,7 +261,7 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
   const maxIdx = lastIndex(steps, width);
   return (
     <main className="view analyst">
-      <MapView token={token} lang={lang} theme="light" tiers={tiers} attribution={t('attribution')} focus={focus} layers={shownLayers}
+      <MapView token={token} lang={lang} theme="light" tiers={tiers} attribution={t('attribution')} layers={shownLayers}
         onState={(s: MapState) => setMap(s.map)} onError={setMapError} />
       <aside className="analyst-side" aria-label={t('an_title')}>
         <h2>{t('an_title')}</h2>
@@ -340,7 +336,7 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
         {roles.some((r) => OWN_DATA.includes(r)) && <OwnData token={token} onResult={(r) => {
           setOwn(r); setKind('own'); setPlaying(false);
           const b = r.drawable ? geometryBounds(r.features.map((f) => (f.geometry as { coordinates?: unknown } | null)?.coordinates ?? null)) : null;
-          if (b) setFocus(b);
+          if (b && map) fitFree(map, b);
         }} />}
       </aside>
       <section className="analyst-time" aria-label={t('an_time')}>
@@ -361,7 +357,7 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
           </label>
           <label className="check"><input type="checkbox" checked={whole} onChange={(e) => { setWhole(e.target.checked); setPlaying(false); }} data-testid="analyst-whole" /> {t('an_whole')}</label>
           {loading && <span className="busy">{t('an_loading')}</span>}
-          {!loading && result?.kind === 'h3' && <span className="total" data-testid="analyst-total">{t('an_total', { n: result.h3.total.toLocaleString() })}</span>}
+          {!loading && kind !== 'own' && result?.kind === 'h3' && <span className="total" data-testid="analyst-total">{t('an_total', { n: result.h3.total.toLocaleString() })}</span>}
         </div>
         <div className="chart-head">
           <span>{t(step === 'week' ? 'an_chartWeek' : 'an_chartMonth')}{categoryText ? ` · ${categoryText}` : ''}{grid ? ` · ${grid}` : ''}</span>
@@ -376,6 +372,13 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
       {mapError && <div className="toast error">{t('mapError', { message: mapError })}</div>}
     </main>
   );
+}
+
+/** Fits bounds into the part of the map the side panel and the time panel leave free. */
+function fitFree(map: MlMap, b: Bounds, duration = 1500): void {
+  const c = map.getContainer();
+  const side = c.clientWidth > 760 ? 330 : 20;
+  map.fitBounds(b, { padding: { left: Math.min(side, c.clientWidth / 2), right: 60, top: 30, bottom: Math.min(200, c.clientHeight / 3) }, duration, maxZoom: 18 });
 }
 
 /** Grid outlines per tier, fetched once per tier and jurisdiction. */
