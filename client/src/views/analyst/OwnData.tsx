@@ -88,9 +88,9 @@ export function OwnData(props: { token: string; onResult(r: OwnResult): void }) 
   return (
     <details className="analyst-own" data-testid="analyst-own">
       <summary>{t('an_own')}</summary>
-      <p className="hint">{t('an_ownHint')}</p>
+      <p className="own-hint">{t('an_ownHint')}</p>
       <label>{t('an_ownFile')}<input type="file" accept=".geojson,.json,application/geo+json,application/json" onChange={(e) => void onFile(e.target.files?.[0])} data-testid="analyst-own-file" /></label>
-      {loaded && <p className="hint">{t('an_ownFeatures', { n: loaded.fc.features.length, crs: loaded.crs })}</p>}
+      {loaded && <p className="own-hint">{t('an_ownFeatures', { n: loaded.fc.features.length, crs: loaded.crs })}</p>}
       {loaded && loaded.fields.length > 0 && (
         <>
           <div className="row">
