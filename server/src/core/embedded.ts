@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { readTemplate } from './embedded-template.ts';
 
 /**
  * The embedded PostGIS: PGlite with the PostGIS extension, reached through a loopback
@@ -32,9 +33,11 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedPost
     import('@electric-sql/pglite-socket'),
   ]);
   if (opts.dataDir) fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
+  // A new data folder starts from the template when there is one (see embedded-template.ts).
+  const fresh = opts.dataDir !== undefined && !fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'));
   const db = await PGlite.create({
     dataDir: opts.dataDir,
-    loadDataDir: opts.loadDataDir,
+    loadDataDir: opts.loadDataDir ?? (fresh ? readTemplate() : undefined),
     extensions: { postgis },
   });
   await db.exec('CREATE EXTENSION IF NOT EXISTS postgis');
