@@ -43,7 +43,6 @@ export function AssessmentPanel(props: { token: string | null; lang: Lang }) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     drawRankingChart(ctx, CHART_WIDTH, data.rows, { title: t('inc_chartTitle', { by: t(`inc_by_${by}`) }), score: t('inc_score'), onTime: t('inc_onTimeRate'), gap: '⋯', label });
     // t's identity changes per render; the language is what matters.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data, props.lang]);
 
   const exportPng = () => canvas.current?.toBlob((blob) => { if (blob) saveBlob(blob, `assessment-${by}-${from}-${to}.png`); }, 'image/png');

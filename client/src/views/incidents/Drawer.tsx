@@ -34,7 +34,6 @@ export function Drawer(props: {
       setMessage({ kind: 'error', text: t('inc_versionConflict') });
     }
     // Only a new version of the case matters here.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [d?.version]);
 
   if (!d) {

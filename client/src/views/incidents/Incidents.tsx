@@ -91,7 +91,6 @@ export default function Incidents(props: ViewProps) {
     });
     return () => ctl.abort();
     // t changes identity each render; the language does not change what is loaded.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedId, token, detailNudge]);
 
   // Live: new cases, steps and light changes refresh the list (throttled) and the open drawer.
@@ -140,7 +139,6 @@ export default function Incidents(props: ViewProps) {
       map.easeTo({ center: [detail.lng, detail.lat], zoom: Math.max(map.getZoom(), 15), duration: 800 });
     }
     // Only when another incident is opened, not on every reload of the same one.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [map, detail?.id]);
 
   const layers = useMemo(() => incidentCentreLayers({
@@ -150,6 +148,16 @@ export default function Incidents(props: ViewProps) {
     pickable: tab === 'list',
     onSelect: select,
   }), [list, detail, pick, tab, select]);
+
+  // Escape closes the drawer (unless typing in one of its fields).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement | null;
+      if (e.key === 'Escape' && selectedRef.current !== null && !(el && /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) select(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [select]);
 
   const onChanged = useCallback((incident: Incident) => {
     setDetailNudge((n) => n + 1);

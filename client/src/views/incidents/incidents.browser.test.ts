@@ -304,6 +304,12 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
     await expect.poll(() => page.locator('[data-testid="inc-tab-assessment"]').textContent()).toBe('管理考核');
     await page.locator('[data-testid="inc-tab-list"]').click();
     await expect.poll(() => page.locator('[data-testid="inc-count"]').textContent()).toMatch(/^第 1–20 条，共 \d+ 条$/);
+    await rows().first().click();
+    await expect.poll(() => page.locator('[data-testid="inc-status"]').textContent()).toMatch(/^已|^挂账|^不予/);
+    await page.screenshot({ path: 'test-artifacts/incidents-zh.png' });
+    // Escape closes the drawer.
+    await page.locator('body').press('Escape');
+    await expect.poll(() => drawer().count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });
