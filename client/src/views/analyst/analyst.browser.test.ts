@@ -116,9 +116,16 @@ describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () =>
   });
 
   it('shows why the server refuses: nine quarters are too few features for Gi*', async () => {
+    const weeks = await page.locator('[data-testid="analyst-chart"] .bar').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
+    expect(weeks.length).toBeGreaterThanOrEqual(10);
     await page.locator('[data-testid="analyst-unit"]').selectOption('tier:2');
     await expect.poll(() => page.locator('[data-testid="analyst-warnings"] li.error').getAttribute('data-code'), { timeout: 30_000 }).toBe('too_few_features');
     expect(await page.locator('[data-testid="analyst-warnings"] li.error').textContent()).toContain('at least 30 units');
+    // The chart's emerging cube is refused too (nine units): it falls back to H3 totals per week, same bars.
+    await expect.poll(async () => (await state(page))!.requests.some((r) => r.startsWith('/api/hotspots/h3?res=7&from=')), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => page.locator('[data-testid="analyst-chart"] .bar').count(), { timeout: 30_000 }).toBe(weeks.length);
+    const fallback = await page.locator('[data-testid="analyst-chart"] .bar').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
+    expect(fallback).toEqual(weeks);
     await page.locator('[data-testid="analyst-unit"]').selectOption('h3');
     await settled(page, '/api/hotspots/gi');
     expect(await page.locator('[data-testid="analyst-warnings"] li.error').count()).toBe(0);
