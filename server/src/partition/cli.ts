@@ -1,6 +1,6 @@
 /**
  * Command line: `tsx server/src/partition/cli.ts --parent <code> --target 200 [options]`
- * (meant as `npm run partition -- …` once package.json has the script). Runs the same engine
+ * (`npm run partition -- …`). Runs the same engine
  * as POST /api/partitions on the server's database (DATABASE_URL or the embedded one), shows a
  * progress bar, prints the metrics beside the baselines and writes the proposal as GeoJSON.
  * The proposal is stored as a draft job like any other; nothing published changes.
