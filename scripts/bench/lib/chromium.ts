@@ -4,7 +4,7 @@
  * (A folder, not a file in scripts/bench/, so the bench runner does not take it for a benchmark.)
  */
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 
 /** The same flags as client/test/browser.ts (measured to work with Debian's Chromium in containers). */
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -91,17 +91,21 @@ export async function stopFrames(page: Page): Promise<FrameStats> {
 
 export interface MainThread { task: number; script: number; at: number }
 
-/** The renderer main thread's accumulated busy time (CDP TaskDuration, ScriptDuration; seconds). */
+const sessions = new WeakMap<Page, Promise<CDPSession>>();
+
+/**
+ * The renderer main thread's accumulated busy time (CDP TaskDuration, ScriptDuration; seconds).
+ * One DevTools session per page: Performance.enable starts the counters afresh.
+ */
 export async function mainThread(page: Page): Promise<MainThread> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    await cdp.send('Performance.enable');
-    const { metrics } = await cdp.send('Performance.getMetrics');
-    const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
-    return { task: m.TaskDuration, script: m.ScriptDuration, at: performance.now() };
-  } finally {
-    await cdp.detach();
+  let cdp = sessions.get(page);
+  if (!cdp) {
+    cdp = page.context().newCDPSession(page).then(async (c) => { await c.send('Performance.enable'); return c; });
+    sessions.set(page, cdp);
   }
+  const { metrics } = await (await cdp).send('Performance.getMetrics');
+  const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+  return { task: m.TaskDuration, script: m.ScriptDuration, at: performance.now() };
 }
 
 /** Share of wall-clock time the main thread was busy between two readings, and of it in script. */
