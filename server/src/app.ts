@@ -63,7 +63,7 @@ export async function build({ config, db, logger, serveClient = true, events }: 
 
   const indexHtml = path.join(CLIENT_DIST, 'index.html');
   if (serveClient && fs.existsSync(indexHtml)) {
-    await app.register(fastifyStatic, { root: CLIENT_DIST, wildcard: false, index: 'index.html', cacheControl: false, setHeaders: cacheHeaders });
+    await app.register(fastifyStatic, { root: CLIENT_DIST, wildcard: false, index: 'index.html', cacheControl: false, setHeaders: cacheHeaders, preCompressed: true });
   }
   app.setNotFoundHandler(async (request, reply) => {
     // Client-side routes (/wall, /planner, …) load the single-page app.

@@ -5,7 +5,7 @@ import { loadJurisdiction, type JurisdictionInfo } from '../../api/jurisdiction.
 import { LangContext, useT } from '../../i18n/index.ts';
 import { MapView } from '../../map/MapView.tsx';
 import { useLiveEvents, usePolled, type LiveEvent } from './live.ts';
-import { Chart30, Emerging, Kpis, Ranking, Ticker, type EmergingAnswer, type WallSummary } from './panels.tsx';
+import { Chart30, Clock, Emerging, Kpis, Ranking, Ticker, type EmergingAnswer, type WallSummary } from './panels.tsx';
 import { parseWallParams, stageScale } from './params.ts';
 import { addPulse, lightColour, prunePulses, pulseLayers, type Pulse } from './pulses.ts';
 import './wall.css';
@@ -120,8 +120,6 @@ export default function Wall(props: { token: string | null }) {
   const stale = summary.stale || (!!token && !live.connected && Date.now() - live.since > 15_000);
   window.__wanggeWall = { liveEvents: liveCount.current, pulses: pulses.length, banners: banners.length, summaryAt: summary.data?.generatedAt ?? null, stale, area };
 
-  const [clock, setClock] = useState(() => new Date());
-  useEffect(() => { const timer = setInterval(() => setClock(new Date()), 1000); return () => clearInterval(timer); }, []);
 
   const tiers = Math.max(jurisdiction?.tiers.length ?? 0, 3);
   const placeName = areaInfo ? (lang === 'en' ? areaInfo.nameEn ?? areaInfo.name : areaInfo.name)
@@ -138,7 +136,7 @@ export default function Wall(props: { token: string | null }) {
           <h1>{t('wallTitle')}</h1>
           <span className="place" data-testid="wall-place">{placeName}</span>
           <span className={`live ${live.connected ? 'on' : 'off'}`}>{live.connected ? t('liveConnected') : t('liveDisconnected')}</span>
-          <time>{clock.toLocaleString(lang, { timeZone: params.tz, hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })}</time>
+          <Clock lang={lang} tz={params.tz} />
         </header>
         {summary.status === 401 && <div className="denied" data-testid="wall-denied">{t('kioskInvalid')}</div>}
         {stale && <div className="stale" data-testid="wall-stale">{t('stale', { since: summary.data ? new Date(summary.data.generatedAt).toLocaleTimeString(lang, { timeZone: params.tz, hour12: false }) : '—' })}</div>}

@@ -56,27 +56,48 @@ export function Kpis(props: { summary: WallSummary | null }) {
   );
 }
 
+const TICKER_ROW_PX = 36;
+const TICKER_STEP_MS = 4_000;
+
+/**
+ * The latest incidents, stepping up one row every few seconds. A stepped ticker (not a
+ * continuous scroll) leaves the page still between steps, so an idle wall redraws nothing.
+ */
 export function Ticker(props: { summary: WallSummary | null; lang: Lang; tz: string }) {
   const t = useT();
   const rows = props.summary?.ticker ?? [];
+  const [step, setStep] = useState(0);
+  useEffect(() => {
+    if (rows.length < 2) return undefined;
+    const timer = setInterval(() => setStep((n) => n + 1), TICKER_STEP_MS);
+    return () => clearInterval(timer);
+  }, [rows.length]);
+  const index = rows.length > 0 ? step % rows.length : 0;
   return (
     <section className="panel ticker" data-testid="wall-ticker">
       <h3>{t('latestIncidents')}</h3>
       <div className="viewport">
-      <div className="scroll" style={{ animationDuration: `${Math.max(20, rows.length * 3)}s` }}>
-        {[...rows, ...rows].map((r, i) => (
-          <div key={`${r.id}-${i}`} className="row">
-            <span className="dot" style={{ background: LIGHT_COLOURS[r.light] ?? LIGHT_COLOURS.none }} />
-            <span className="time">{new Date(r.reported_at).toLocaleTimeString(props.lang, { timeZone: props.tz, hour: '2-digit', minute: '2-digit', hour12: false })}</span>
-            <span className="what">{props.lang === 'en' ? r.category_en : r.category}</span>
-            <span className="where">{r.grid_name ?? ''}</span>
-            <span className="status">{t(`status_${r.status}` as never)}</span>
-          </div>
-        ))}
-      </div>
+        <div className="scroll" style={{ transform: `translateY(-${index * TICKER_ROW_PX}px)`, transition: index === 0 ? 'none' : 'transform 0.6s ease' }}>
+          {[...rows, ...rows].map((r, i) => (
+            <div key={`${r.id}-${i}`} className="row">
+              <span className="dot" style={{ background: LIGHT_COLOURS[r.light] ?? LIGHT_COLOURS.none }} />
+              <span className="time">{new Date(r.reported_at).toLocaleTimeString(props.lang, { timeZone: props.tz, hour: '2-digit', minute: '2-digit', hour12: false })}</span>
+              <span className="what">{props.lang === 'en' ? r.category_en : r.category}</span>
+              <span className="where">{r.grid_name ?? ''}</span>
+              <span className="status">{t(`status_${r.status}` as never)}</span>
+            </div>
+          ))}
+        </div>
       </div>
     </section>
   );
+}
+
+/** The wall's clock, ticking on its own so that the rest of the wall does not re-render. */
+export function Clock(props: { lang: Lang; tz: string }) {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => { const timer = setInterval(() => setNow(new Date()), 1000); return () => clearInterval(timer); }, []);
+  return <time>{now.toLocaleString(props.lang, { timeZone: props.tz, hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })}</time>;
 }
 
 export function Ranking(props: { title: string; rows: { code: string; name: string; name_en: string | null; open: number; overdue: number }[]; lang: Lang }) {

@@ -138,6 +138,17 @@ describe.skipIf(Boolean(browserSkip))('map wall in headless Chromium', () => {
     }
   });
 
+  it('gets its JavaScript compressed (brotli or gzip files written at build time)', async () => {
+    const html = await (await fetch(`${baseUrl}/wall`)).text();
+    const script = /<script type="module"[^>]*src="([^"]+)"/.exec(html)![1];
+    for (const encoding of ['br', 'gzip']) {
+      const res = await fetch(`${baseUrl}${script}`, { headers: { 'accept-encoding': encoding } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBe(encoding);
+      expect(res.headers.get('cache-control')).toContain('immutable');
+    }
+  });
+
   it('asks for a sign-in instead of showing an empty wall when opened without a token', async () => {
     const other = await browser.newPage();
     await other.goto(`${baseUrl}/wall?lang=en`);
