@@ -54,9 +54,15 @@ export function CompareMaps(props: Props) {
   };
   const syncing = useRef(false);
 
-  // Panes change size with the mode: the maps must know.
+  // Panes change size with the mode: the maps must know, and the area is fitted again.
+  const focusRef = useRef(props.focus);
+  focusRef.current = props.focus;
   useEffect(() => {
-    const id = requestAnimationFrame(() => { maps.current.left?.resize(); maps.current.right?.resize(); });
+    const id = requestAnimationFrame(() => {
+      maps.current.left?.resize();
+      maps.current.right?.resize();
+      if (focusRef.current) maps.current.left?.fitBounds(focusRef.current, { padding: 40, duration: 0 });
+    });
     return () => cancelAnimationFrame(id);
   }, [props.mode, props.compare]);
   useEffect(() => { if (!props.compare) maps.current.right = null; }, [props.compare]);
@@ -78,6 +84,7 @@ export function CompareMaps(props: Props) {
           {props.right.overlay}
         </div>
       )}
+      {props.compare && props.mode === 'swipe' && <div className="pl-swipe-line" style={{ left: `${props.swipe}%` }} aria-hidden="true" />}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { baseUrl, browserSkip, launch, pixelStats, waitForMap } from '../../../test/browser.ts';
+import { artifactPath, baseUrl, browserSkip, launch, pixelStats, waitForMap } from '../../../test/browser.ts';
 
 async function apiCall<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
   const res = await fetch(`${baseUrl}${path}`, {
@@ -88,6 +88,13 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     }
     expect(shown).toBe(true);
     expect(await page.locator('[data-testid="pl-tooltip"]').textContent()).toMatch(/households/);
+    await page.screenshot({ path: artifactPath('planner-side-by-side.png') });
+    // Swipe: the right map is clipped at the line, the left one shows through.
+    await page.click('[data-testid="pl-swipe-mode"]');
+    await expect.poll(() => page.locator('[data-testid="pane-right"]').evaluate((el) => getComputedStyle(el).clipPath)).toMatch(/inset\(0(px)? 0(px)? 0(px)? 50%\)/);
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: artifactPath('planner-swipe.png') });
+    await page.click('text=Side by side');
   });
 
   it('merges two grids (metrics refreshed), shows the publish refusal, and undoes the merge', async () => {
@@ -112,6 +119,7 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     expect(await page.locator('[data-testid="pl-refusal"]').textContent()).toMatch(/households_out_of_band/);
     expect(await page.locator('[data-testid="pl-accept-warnings"]').count()).toBe(1);
     expect(await page.locator('[data-testid="pl-published"]').count()).toBe(0);
+    await page.screenshot({ path: artifactPath('planner-merged-refused.png') });
 
     await page.click('[data-testid="pl-undo"]');
     await expect.poll(() => value('grids', 'proposal'), { timeout: 90_000 }).toBe(n);
@@ -120,5 +128,13 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     expect(await page.evaluate(() => window.__wanggePlanner!.jobId)).not.toBe(firstJob);
     expect(await page.locator('[data-testid="pl-redo"]').isEnabled()).toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  it('speaks Chinese after the language switch', async () => {
+    await page.click('[data-testid="lang-switch"]');
+    await expect.poll(() => page.locator('.pl-side h2').textContent()).toBe('网格划分方案');
+    expect(await page.locator('[data-testid="metric-table"] caption').textContent()).toMatch(/容差带 160–240/);
+    await page.click('[data-testid="lang-switch"]');
+    await expect.poll(() => page.locator('.pl-side h2').textContent()).toBe('Grid partition proposals');
   });
 });
