@@ -97,7 +97,10 @@ export function MapView(props: MapViewProps) {
       map.on('zoom', report);
       map.on('load', report);
       map.on('idle', () => {
-        setLabels(collectLabels(map));
+        // Only a changed set of labels updates the overlay: a new array on every idle would
+        // redraw the map, which fires idle again — a still map must stay still.
+        const next = collectLabels(map);
+        setLabels((prev) => (sameLabels(prev, next) ? prev : next));
         if (window.__wangge) window.__wangge.ready = true;
       });
       map.on('error', (e) => propsRef.current.onError?.(e.error?.message ?? 'map error'));
@@ -144,4 +147,11 @@ function fitZoom(tj: TileJson, el: HTMLElement): number {
   const px = Math.max(el.clientWidth, 320);
   const py = Math.max(el.clientHeight, 240);
   return Math.min(Math.log2(px / 512 / Math.max(worldX, 1e-9)), Math.log2(py / 512 / Math.max(worldY, 1e-9)));
+}
+
+function sameLabels(a: GridLabel[], b: GridLabel[]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (l: GridLabel) => `${l.tier}/${l.code}@${l.position[0].toFixed(6)},${l.position[1].toFixed(6)}`;
+  const seen = new Set(a.map(key));
+  return b.every((l) => seen.has(key(l)));
 }

@@ -29,6 +29,19 @@ describe.skipIf(Boolean(browserSkip))('panorama in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('stays still when nothing changes: an idle map does not keep redrawing', async () => {
+    await page.waitForTimeout(1500);
+    const renders = await page.evaluate(() => new Promise<number>((resolve) => {
+      const map = window.__wangge!.map;
+      let n = 0;
+      const count = () => { n += 1; };
+      map.on('render', count);
+      setTimeout(() => { map.off('render', count); resolve(n); }, 3000);
+    }));
+    // It used to be ~40 renders in 3 s (labels re-set on every idle); a still map renders ~0.
+    expect(renders).toBeLessThan(5);
+  });
+
   it('has a layer per tier, fed by the grid tiles: one commune and nine quarters', async () => {
     const info = await page.evaluate(() => {
       const map = window.__wangge!.map;

@@ -19,6 +19,32 @@ describe('type parsing is the same on both databases', () => {
   });
 });
 
+describe('concurrency', () => {
+  it('gives every statement its own answer while transactions fail around it', async () => {
+    // On the embedded database several socket connections once interleaved their messages:
+    // plain queries got other statements' answers when a concurrent transaction failed.
+    const wrong: string[] = [];
+    const jobs: Promise<unknown>[] = [];
+    for (let i = 0; i < 120; i++) {
+      if (i % 3 === 0) {
+        jobs.push(db.tx(async (q) => {
+          await q.query('SELECT $1::int AS v', [i]);
+          if (i % 9 === 0) await q.query('SELECT 1 / 0');
+          await q.query('SELECT pg_sleep(0.002)');
+        }).catch((err: Error) => { if (!/division by zero/.test(err.message)) wrong.push(`tx ${i}: ${err.message}`); }));
+      } else if (i % 3 === 1) {
+        jobs.push(db.query<{ v: number }>('SELECT $1::int + $2::int AS v', [i, 1])
+          .then((r) => { if (r.rows[0]?.v !== i + 1) wrong.push(`sum ${i}`); }, (err: Error) => wrong.push(`sum ${i}: ${err.message}`)));
+      } else {
+        jobs.push(db.query<{ v: string }>('SELECT $1::text || $2::text || $3::text AS v', ['a', String(i), 'b'])
+          .then((r) => { if (r.rows[0]?.v !== `a${i}b`) wrong.push(`concat ${i}`); }, (err: Error) => wrong.push(`concat ${i}: ${err.message}`)));
+      }
+    }
+    await Promise.all(jobs);
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('transactions', () => {
   it('rolls back everything when the function throws', async () => {
     const name = `tx-${Date.now()}`;

@@ -41,7 +41,17 @@ function toSafeNumber(v: string): number {
 
 export function createPoolDb(connectionString: string, kind: DbKind, max = 8): Db {
   installTypeParsers();
-  const pool = new pg.Pool({ connectionString, max, application_name: 'wangge' });
+  // The embedded PostGIS has one backend behind pglite-socket, and the socket interleaves the
+  // extended-protocol messages of concurrent connections (measured: with 6 connections and
+  // transactions that fail, other connections' statements got wrong answers or "unnamed
+  // prepared statement does not exist"). One connection, queued by pg, is both correct and as
+  // fast. A query awaited inside another connection's transaction would then wait forever:
+  // the timeout turns that programming error into an error.
+  const embedded = kind === 'embedded';
+  const pool = new pg.Pool({
+    connectionString, max: embedded ? 1 : max, application_name: 'wangge',
+    ...(embedded ? { connectionTimeoutMillis: 120_000 } : {}),
+  });
   // An idle client losing its server (restart, embedded shutdown) must not crash the process.
   pool.on('error', () => undefined);
   // So must a connection that breaks while in use (the query that was running gets the error and
