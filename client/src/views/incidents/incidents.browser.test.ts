@@ -1,22 +1,12 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { baseUrl, browserSkip, launch, pixelStats, waitForMap } from '../../../test/browser.ts';
+import { apiCall, baseUrl, browserSkip, launch, pixelStats, waitForMap } from '../../../test/browser.ts';
 
 /** A 1×1 PNG: the smallest real photo the server's type sniffing accepts. */
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 interface Inc { id: number; status: string; version: number; description: string; gridChain: { code: string }[]; allowedActions: string[]; history?: { action: string }[]; department: { code: string } | null }
-
-async function apiCall<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', () => {
   let browser: Browser;
