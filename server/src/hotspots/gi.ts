@@ -9,6 +9,8 @@
  * With binary weights and star, z equals ArcGIS's Gi* z-score.
  */
 
+import { mulberry32 } from '../core/random.ts';
+
 /** Neighbour lists in compressed rows: the neighbours of i are `index[offsets[i]..offsets[i+1])`, never i itself. */
 export interface Neighbours {
   n: number;
@@ -151,17 +153,6 @@ function permutationP(y: Float64Array, w: Neighbours, g: Float64Array, o: { tran
   return out;
 }
 
-/** A small, fast, seedable PRNG (mulberry32); uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Upper tail of the standard normal, 1 − Φ(x), by Hart's algorithm (1968) as given by
@@ -242,3 +233,6 @@ export function classify(z: ArrayLike<number>, p: ArrayLike<number>, fdr = true)
   }
   return out;
 }
+
+/** Re-exported: tests seed their synthetic data with the same generator. */
+export { mulberry32 };

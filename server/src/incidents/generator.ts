@@ -1,6 +1,7 @@
 import { sqlFile, type Queryable } from '../core/db.ts';
 import { addLimit, parseLimit } from './calendar.ts';
 import { deadlinesFor, loadSettings, type IncidentClass } from './settings.ts';
+import { mulberry32 } from '../core/random.ts';
 
 /**
  * Synthetic incidents for demos and load tests: seeded (the same seed, count and anchor time
@@ -29,17 +30,6 @@ export interface GenerateOptions {
 
 export interface GenerateReport { requested: number; inserted: number; histories: number; byStatus: Record<string, number> }
 
-/** mulberry32: small, fast, good enough for synthetic data, and the same on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOUR = 3_600_000;
 
@@ -65,7 +55,7 @@ function pick<T>(items: [T, number][], r: number): T {
 interface Cat { code: string; name: string; name_en: string; class: IncidentClass; handle_limit: string | null; close_limit: string | null; department_code: string | null }
 
 export async function generateIncidents(q: Queryable, jurisdictionId: number, opts: GenerateOptions): Promise<GenerateReport> {
-  const rand = prng(opts.seed ?? 20261123);
+  const rand = mulberry32(opts.seed ?? 20261123);
   const anchor = opts.anchor ?? new Date(Math.floor(Date.now() / 60_000) * 60_000);
   const days = opts.days ?? 90;
   const batch = opts.batch ?? 10_000;

@@ -135,13 +135,4 @@ function wrap(ctx: CanvasRenderingContext2D, text: string, max: number, f: strin
   return lines;
 }
 
-export function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+export { saveBlob as download } from '../../api/download.ts';

@@ -1,4 +1,7 @@
 import { api, ApiError } from '../../api/client.ts';
+import { saveBlob } from '../../api/download.ts';
+
+export { saveBlob };
 
 /** What the incident centre reads from the server (see docs/incidents.md). */
 
@@ -234,16 +237,6 @@ export async function downloadAssessmentCsv(by: AssessmentBy, fromDay: string, t
   saveBlob(await res.blob(), `assessment-${by}-${fromDay}-${toDay}.csv`);
 }
 
-export function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** yyyy-mm-dd of a date in local time (what <input type="date"> shows). */
 export function dayString(d: Date): string {
