@@ -1,5 +1,6 @@
 import { cellToBoundary, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS } from 'h3-js';
 import type { MultiPolygon, Polygon } from 'geojson';
+import { signalOf } from './abort.ts';
 import { rng } from './rng.ts';
 
 /**
@@ -16,8 +17,10 @@ export function h3Tiling(area: Polygon | MultiPolygon, k: number): { resolution:
     for (const p of polys) for (const c of polygonToCellsExperimental(p, res, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true)) set.add(c);
     return [...set].sort();
   };
+  const signal = signalOf();
   let best: { resolution: number; ids: string[] } | null = null;
   for (let res = 5; res <= 13; res++) {
+    signal?.throwIfAborted();
     const ids = cellsAt(res);
     if (!best || Math.abs(Math.log(ids.length / k)) < Math.abs(Math.log(best.ids.length / k))) best = { resolution: res, ids };
     if (ids.length > k * 7) break;
@@ -32,7 +35,7 @@ export function h3Tiling(area: Polygon | MultiPolygon, k: number): { resolution:
 export interface WeightedPoint { lng: number; lat: number; w: number }
 
 /** Household-weighted k-means (k-means++ seeding, Lloyd iterations) in local metres; returns the centres. */
-export function weightedKMeans(points: WeightedPoint[], k: number, seed: number, iterations = 30): { lng: number; lat: number }[] {
+export function weightedKMeans(points: WeightedPoint[], k: number, seed: number, iterations = 30, signal = signalOf()): { lng: number; lat: number }[] {
   const pts = points.filter((p) => p.w > 0);
   if (pts.length === 0 || k <= 0) return [];
   k = Math.min(k, pts.length);
@@ -50,6 +53,7 @@ export function weightedKMeans(points: WeightedPoint[], k: number, seed: number,
   cx.push(X[first]); cy.push(Y[first]);
   const d2 = X.map((x, i) => (x - cx[0]) ** 2 + (Y[i] - cy[0]) ** 2);
   while (cx.length < k) {
+    signal?.throwIfAborted();
     const sum = d2.reduce((s, d, i) => s + d * pts[i].w, 0);
     let pick = 0;
     let x = random() * sum;
@@ -58,6 +62,7 @@ export function weightedKMeans(points: WeightedPoint[], k: number, seed: number,
     for (let i = 0; i < pts.length; i++) d2[i] = Math.min(d2[i], (X[i] - X[pick]) ** 2 + (Y[i] - Y[pick]) ** 2);
   }
   for (let it = 0; it < iterations; it++) {
+    signal?.throwIfAborted();
     const ax = new Float64Array(k); const ay = new Float64Array(k); const aw = new Float64Array(k);
     for (let i = 0; i < pts.length; i++) {
       let best = 0; let bd = Infinity;

@@ -17,6 +17,7 @@ const RESTARTS = 6;
 export function bestPartition(nodes: Node[], comp: number[], k: number, input: RegionalizeInput, random: () => number): number[][] {
   let best: { members: number[][]; out: number; cost: number } | null = null;
   for (let attempt = 0; attempt < RESTARTS; attempt++) {
+    input.signal?.throwIfAborted();
     const r = partitionComponent(nodes, comp, k, input, random);
     if (!best || r.out < best.out || (r.out === best.out && r.cost < best.cost - 1e-9)) best = r;
     if (best.out === 0 && attempt >= 1) break;
@@ -48,7 +49,9 @@ function partitionComponent(nodes: Node[], comp: number[], k: number, input: Reg
   seeds.forEach(() => frontier.push(new Set()));
   seeds.forEach((s, r) => assign(s, r));
   // Grow: always the lightest region that can, by its nearest free neighbour.
+  let grown = 0;
   while (region.size < comp.length) {
+    if ((++grown & 1023) === 0) input.signal?.throwIfAborted();
     let r = -1;
     for (let i = 0; i < k; i++) if (frontier[i].size > 0 && (r < 0 || rw[i] < rw[r])) r = i;
     if (r < 0) break;
@@ -81,6 +84,7 @@ function partitionComponent(nodes: Node[], comp: number[], k: number, input: Reg
     return seen.size === set.size - 1;
   };
   for (let pass = 0; pass < MAX_PASSES; pass++) {
+    input.signal?.throwIfAborted();
     let moved = 0;
     for (const u of shuffle(comp.slice(), random)) {
       const a = region.get(u) as number;

@@ -1,3 +1,4 @@
+import { signalOf } from './abort.ts';
 import { bestPartition, type Node } from './component.ts';
 import { rng } from './rng.ts';
 
@@ -47,6 +48,8 @@ export interface RegionalizeInput {
   seed: number;
   /** Progress 0..1 within the regionalisation. */
   onProgress?: (share: number) => void;
+  /** Checked between components and inside the local search (default: the job's, see abort.ts); throws its reason when aborted. */
+  signal?: AbortSignal;
 }
 
 export type Flag = 'tower' | 'enclosed' | 'empty';
@@ -68,6 +71,8 @@ const MIN_EDGE_M = 0.01;
 
 
 export function regionalize(input: RegionalizeInput): RegionalizeResult {
+  input = { ...input, signal: signalOf(input.signal) };
+  input.signal?.throwIfAborted();
   const random = rng(input.seed);
   const nodes = mergeEmpty(input);
   const fmt = (w: number) => String(Math.round(w));
@@ -93,6 +98,7 @@ export function regionalize(input: RegionalizeInput): RegionalizeResult {
   const empties: number[][] = [];
   let done = 0;
   for (const comp of comps) {
+    input.signal?.throwIfAborted();
     const W = comp.reduce((s, i) => s + nodes[i].w, 0);
     // A small piece cut off by towers joins the tower it touches most: that grid is out of the
     // band anyway, and the piece would be a grid far below it.
