@@ -7,9 +7,9 @@ import { publishGrids } from '../grids/publish.ts';
 import { resolveJurisdiction } from '../grids/util.ts';
 import { PartitionJobs } from './jobs.ts';
 import { withDefaults, type PartitionParams } from './params.ts';
-import { moveBlocks, type Move } from './edit.ts';
+import { moveBlocks, redrawEdge, splitGrid, type Move } from './edit.ts';
 import { blocksCollection, getJob, gridsCollection, jobOut, listJobs } from './repository.ts';
-import { createBody, featureCollection, idParams, jobOut as jobSchema, publishBody } from './schemas.ts';
+import { createBody, editResult, featureCollection, idParams, jobOut as jobSchema, publishBody, redrawBody, splitBody } from './schemas.ts';
 
 type CreateBody = Partial<PartitionParams> & { parentCode?: string; area?: unknown; jurisdictionId?: number };
 const errorRef = { $ref: 'Error#' } as const;
@@ -136,14 +136,38 @@ const partitionRoutes: FastifyPluginAsync = async (app) => {
         type: 'object', required: ['moves'], additionalProperties: false,
         properties: { moves: { type: 'array', minItems: 1, maxItems: 5000, items: { type: 'object', required: ['block', 'to'], additionalProperties: false, properties: { block: { type: 'integer' }, to: { type: 'integer', description: 'seq of the grid the block moves to' } } } } },
       },
-      response: {
-        200: { type: 'object', properties: { changed: { type: 'array', items: { type: 'integer' } }, removed: { type: 'array', items: { type: 'integer' } }, metrics: { type: ['object', 'null'], additionalProperties: true } } },
-        400: errorRef, 404: errorRef, 409: errorRef, 422: errorRef,
-      },
+      response: { 200: editResult, 400: errorRef, 404: errorRef, 409: errorRef, 422: errorRef },
     },
   }, async (request) => {
     const result = await moveBlocks(db, request.params.id, request.body.moves);
-    await audit(db, request.user ?? null, 'edit', 'partition_job', request.params.id, { moves: request.body.moves.length, changed: result.changed, removed: result.removed });
+    await audit(db, request.user ?? null, 'edit', 'partition_job', request.params.id, { moves: request.body.moves.length, changed: result.changed, removed: result.removed, created: result.created });
+    return result;
+  });
+
+  app.post<{ Params: { id: number }; Body: { grid: number } }>('/api/partitions/:id/split', {
+    preHandler: requireRole('planner'),
+    schema: {
+      tags: ['partition'], summary: 'Edit a proposal: split one grid into two contiguous parts balanced by households (one becomes a new grid)',
+      security: bearerSecurity, params: idParams, body: splitBody,
+      response: { 200: editResult, 400: errorRef, 404: errorRef, 409: errorRef, 422: errorRef },
+    },
+  }, async (request) => {
+    const result = await splitGrid(db, request.params.id, request.body.grid);
+    await audit(db, request.user ?? null, 'edit', 'partition_job', request.params.id, { split: request.body.grid, created: result.created, moves: result.moves.length });
+    return result;
+  });
+
+  app.post<{ Params: { id: number }; Body: { from: number; to: number; geometry: { type: string } } }>('/api/partitions/:id/redraw', {
+    preHandler: requireRole('planner'),
+    schema: {
+      tags: ['partition'], summary: 'Edit a proposal: redraw the edge between two neighbouring grids with a drawn line or polygon (blocks of `from` on the drawn side move to `to`)',
+      security: bearerSecurity, params: idParams, body: redrawBody,
+      response: { 200: editResult, 400: errorRef, 404: errorRef, 409: errorRef, 422: errorRef },
+    },
+  }, async (request) => {
+    const { from, to, geometry } = request.body;
+    const result = await redrawEdge(db, request.params.id, from, to, geometry);
+    await audit(db, request.user ?? null, 'edit', 'partition_job', request.params.id, { redraw: { from, to, type: geometry.type }, moves: result.moves.length });
     return result;
   });
 

@@ -104,3 +104,37 @@ export const publishBody = {
     summary: { type: 'string', maxLength: 500 },
   },
 } as const;
+
+const seqList = { type: 'array', items: { type: 'integer' } } as const;
+
+/** The answer to every edit: the grids changed, emptied (removed from the output) and created, and the moves applied (with where each block came from, for undo). */
+export const editResult = {
+  type: 'object',
+  properties: {
+    changed: seqList, removed: seqList, created: seqList,
+    moves: { type: 'array', items: { type: 'object', properties: { block: { type: 'integer' }, from: { type: 'integer' }, to: { type: 'integer' } } } },
+    metrics: { type: ['object', 'null'], additionalProperties: true },
+  },
+} as const;
+
+export const splitBody = {
+  type: 'object', required: ['grid'], additionalProperties: false,
+  properties: { grid: { type: 'integer', description: 'seq of the grid to split' } },
+} as const;
+
+const position = { type: 'array', minItems: 2, maxItems: 3, items: { type: 'number' } } as const;
+
+export const redrawBody = {
+  type: 'object', required: ['from', 'to', 'geometry'], additionalProperties: false,
+  properties: {
+    from: { type: 'integer', description: 'seq of the grid that gives blocks' },
+    to: { type: 'integer', description: 'seq of the neighbouring grid that receives them' },
+    geometry: {
+      description: 'A LineString across grid `from` (its blocks on the side of `to` move) or a Polygon (its blocks inside move); WGS84',
+      oneOf: [
+        { type: 'object', required: ['type', 'coordinates'], properties: { type: { const: 'LineString' }, coordinates: { type: 'array', minItems: 2, maxItems: 2000, items: position } } },
+        { type: 'object', required: ['type', 'coordinates'], properties: { type: { const: 'Polygon' }, coordinates: { type: 'array', minItems: 1, maxItems: 1, items: { type: 'array', minItems: 4, maxItems: 2000, items: position } } } },
+      ],
+    },
+  },
+} as const;
