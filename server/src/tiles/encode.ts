@@ -9,36 +9,75 @@ export interface TileResult {
   body: Buffer;
   features: number;
   truncated: boolean;
+  /** The composite data version of `layers`, read in the same snapshot as the features (when asked for). */
+  version: string | null;
 }
 
 export interface TileQuery {
-  /** A call of a layer function with $1 z, $2 x, $3 y, $5 its extra argument (from the fixed tileset list). */
+  /** A call of a layer function with $1 z, $2 x, $3 y, $4 the cap, $6 its extra argument (from the fixed tileset list). */
   source: string;
   z: number;
   x: number;
   y: number;
   cap: number;
   arg: unknown;
+  /** Layers whose composite version to read with the tile (layer_versions), or none. */
+  layers?: readonly string[];
 }
 
-const mvtSql = sqlFile(import.meta.url, 'sql/mvt.sql');
-const rowsSql = sqlFile(import.meta.url, 'sql/rows.sql');
+const versionSql = sqlFile(import.meta.url, 'sql/version.sql').split('\n').filter((l) => !l.startsWith('--')).join('\n');
+const statements = new Map<string, string>();
+
+/**
+ * The statement of one tile: ST_AsMVT on a real PostGIS, the rows for vt-pbf on the embedded
+ * one; with the data version of the same snapshot when `withVersion`. Built once per source.
+ */
+export function tileSql(kind: DbKind, source: string, withVersion: boolean): string {
+  const key = `${kind}|${withVersion}|${source}`;
+  let sql = statements.get(key);
+  if (sql === undefined) {
+    if (kind === 'postgres') {
+      sql = sqlFile(import.meta.url, 'sql/mvt.sql').replace('/*version*/', withVersion ? `, ${versionSql} AS version` : '');
+    } else {
+      sql = sqlFile(import.meta.url, 'sql/rows.sql')
+        .replace('/*version*/', withVersion ? `SELECT ''::text AS layer, NULL::bigint AS id, NULL::json AS geom, jsonb_build_object('v', ${versionSql}) AS props UNION ALL` : '');
+    }
+    // Without the versions there is no $5: the source's argument moves from $6 to $5.
+    sql = sql.replaceAll('{{source}}', withVersion ? source : source.replaceAll('$6', '$5'));
+    statements.set(key, sql);
+  }
+  return sql;
+}
+
+/** The parameters of tileSql's statement: the layers ($5) only when versions are read, the argument only when the source uses it. */
+export function tileParams(t: TileQuery): unknown[] {
+  // A parameter the statement never uses has no type PostgreSQL can infer: pass it only when used.
+  const usesArg = t.source.includes('$6');
+  if (t.layers) return usesArg ? [t.z, t.x, t.y, t.cap, t.layers, t.arg] : [t.z, t.x, t.y, t.cap, t.layers];
+  return usesArg ? [t.z, t.x, t.y, t.cap, t.arg] : [t.z, t.x, t.y, t.cap];
+}
 
 /**
  * One tile, from the same layer function on both databases: ST_AsMVT on a real PostGIS, the
  * rows in tile coordinates encoded with vt-pbf on the embedded one (built without protobuf).
  */
 export async function renderTile(q: Queryable, kind: DbKind, t: TileQuery): Promise<TileResult> {
-  // A parameter the statement never uses has no type PostgreSQL can infer: pass $5 only when used.
-  const params = t.source.includes('$5') ? [t.z, t.x, t.y, t.cap, t.arg] : [t.z, t.x, t.y, t.cap];
+  const sql = tileSql(kind, t.source, t.layers !== undefined);
+  const params = tileParams(t);
   if (kind === 'postgres') {
-    const { rows } = await q.query<{ tile: Buffer; truncated: boolean; features: number }>(mvtSql.replaceAll('{{source}}', t.source), params);
-    return { body: rows[0].tile, features: rows[0].features, truncated: rows[0].truncated };
+    const { rows } = await q.query<{ tile: Buffer; truncated: boolean; features: number; version?: string }>(sql, params);
+    return { body: rows[0].tile, features: rows[0].features, truncated: rows[0].truncated, version: rows[0].version ?? null };
   }
-  const { rows } = await q.query<{ layer: string; id: number; geom: Geometry; props: Record<string, unknown> }>(rowsSql.replaceAll('{{source}}', t.source), params);
-  const truncated = rows.length > t.cap;
-  const kept = truncated ? rows.slice(0, t.cap) : rows;
-  return { body: encodeRows(kept), features: kept.length, truncated };
+  const { rows } = await q.query<{ layer: string; id: number; geom: Geometry; props: Record<string, unknown> }>(sql, params);
+  let version: string | null = null;
+  let features = rows;
+  if (t.layers) {
+    version = (rows[0].props as { v: string }).v;
+    features = rows.slice(1);
+  }
+  const truncated = features.length > t.cap;
+  const kept = truncated ? features.slice(0, t.cap) : features;
+  return { body: encodeRows(kept), features: kept.length, truncated, version };
 }
 
 /** Rows whose geometry is already in tile coordinates → an MVT (layers in name order, as string_agg orders them). */

@@ -4,7 +4,7 @@ import { hasRole } from '../core/auth.ts';
 import { HttpError, notFound } from '../core/errors.ts';
 import { renderTile } from './encode.ts';
 import { TILESETS, tilesetById, type Tileset } from './tilesets.ts';
-import { LayerVersions } from './versions.ts';
+import { isNewer, LayerVersions } from './versions.ts';
 
 interface CachedTile {
   body: Buffer;
@@ -15,6 +15,13 @@ interface CachedTile {
 export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
   const { db, config } = app.wangge;
   const versions = new LayerVersions(db);
+  const preparers = new Map(TILESETS.flatMap((t) => (t.preparer ? [[t.id, t.preparer(db)] as const] : [])));
+  // An edit made through this process announces itself on the event bus: read the versions
+  // again on the next request instead of up to a second later (edits elsewhere: the poll).
+  const unsubscribe = app.wangge.events.subscribe((e) => {
+    if (e.type.startsWith('grids.') || e.type.startsWith('incident.')) versions.invalidate();
+  });
+  app.addHook('onClose', async () => { unsubscribe(); });
   const cache = new LRUCache<string, CachedTile>({
     maxSize: Math.max(1, Math.round(config.WANGGE_TILE_CACHE_MB * 1024 * 1024)),
     // Empty tiles still take a slot's worth of bookkeeping.
@@ -61,6 +68,8 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Params: { tileset: string; z: number; x: number; y: number }; Querystring: { v?: string } }>('/tiles/:tileset/:z/:x/:y.mvt', {
+    // A map view asks for dozens of tiles a second: no request log lines for them (errors are still logged).
+    logLevel: 'warn',
     schema: {
       tags: ['tiles'],
       summary: 'One Mapbox Vector Tile (ETag; immutable when ?v= is the current version)',
@@ -78,25 +87,38 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
     if (z > t.maxzoom) throw new HttpError(400, 'zoom_out_of_range', `Tileset ${t.id} goes up to zoom ${t.maxzoom}; overzoom on the client`);
     checkAccess(t, request);
     const figures = t.figuresRoles ? hasRole(request.user, t.figuresRoles) : false;
-    const v = await versions.of(t.dependsOn, request.query.v);
     // A user limited to an area (a kiosk) gets that area's incidents only, cached apart.
     const area = t.areaSource && request.user?.area ? request.user.area : null;
     const variant = area ? `a.${area}` : figures ? 'f' : 'p';
-    const etag = `"${t.id}-${z}-${x}-${y}-${v}-${variant}"`;
-    reply.header('etag', etag);
-    // Figures differ by who asks: shared caches must not mix the variants.
-    reply.header('vary', 'authorization');
-    reply.header('cache-control', request.query.v === v ? `${figures || area ? 'private' : 'public'}, max-age=31536000, immutable` : 'no-cache');
-    if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-    const key = `${t.id}/${z}/${x}/${y}/${v}/${variant}`;
-    let tile = cache.get(key);
-    if (!tile) {
-      const source = area ? t.areaSource! : t.source;
-      const arg = area ?? (source.includes('$5') ? figures : null);
-      const r = await renderTile(db, db.kind, { source, z, x, y, cap: config.WANGGE_TILE_FEATURE_CAP, arg });
-      tile = { body: r.body, truncated: r.truncated };
-      cache.set(key, tile);
+    const wanted = request.query.v;
+    // The versions as known (no query while they are fresh); read when they are not.
+    let v = versions.known(t.dependsOn) ?? await versions.of(t.dependsOn);
+    let render = false;
+    if (wanted !== undefined && wanted !== v && isNewer(wanted, v)) {
+      // A client has seen an edit this process has not read yet. The tile query reads the
+      // versions in its own snapshot, so render at once (one round trip) — within a budget, so
+      // made-up versions cannot turn every request into a render; beyond it, read them first.
+      if (!t.preparer && takeRenderBudget()) render = true;
+      else v = await versions.of(t.dependsOn, wanted);
     }
+    if (!render) {
+      const etag = `"${t.id}-${z}-${x}-${y}-${v}-${variant}"`;
+      if (request.headers['if-none-match'] === etag) return reply.headers(tileHeaders(etag, wanted === v, figures || area !== null)).status(304).send();
+      const hit = cache.get(`${t.id}/${z}/${x}/${y}/${v}/${variant}`);
+      if (hit) return sendTile(reply.headers(tileHeaders(etag, wanted === v, figures || area !== null)), hit);
+      await preparers.get(t.id)?.({ z, x, y }, area, v);
+    }
+    const source = area ? t.areaSource! : t.source;
+    const arg = area ?? (source.includes('$6') ? figures : null);
+    const r = await renderTile(db, db.kind, { source, z, x, y, cap: config.WANGGE_TILE_FEATURE_CAP, arg, layers: t.dependsOn });
+    // The tile holds the data of the version its own query read: key and label it by that one.
+    const got = r.version ?? v;
+    if (got !== v) versions.learn(t.dependsOn, got);
+    const tile: CachedTile = { body: r.body, truncated: r.truncated };
+    cache.set(`${t.id}/${z}/${x}/${y}/${got}/${variant}`, tile);
+    const etag = `"${t.id}-${z}-${x}-${y}-${got}-${variant}"`;
+    reply.headers(tileHeaders(etag, wanted === got, figures || area !== null));
+    if (render && request.headers['if-none-match'] === etag) return reply.status(304).send();
     return sendTile(reply, tile);
   });
 
@@ -117,6 +139,28 @@ function checkAccess(t: Tileset, request: FastifyRequest): void {
   if (t.roles === null) return;
   if (!request.user) throw new HttpError(401, 'unauthenticated', `The ${t.id} tiles need a signed-in role: send a bearer token (or ?access_token=)`);
   if (!hasRole(request.user, t.roles)) throw new HttpError(403, 'forbidden', `The ${t.id} tiles need one of the roles: ${t.roles.join(', ')}`);
+}
+
+/**
+ * ETag, and caching: immutable only when the URL names the version the tile holds; figures and
+ * area tiles differ by who asks, so shared caches must not mix them (private, Vary).
+ */
+function tileHeaders(etag: string, current: boolean, personal: boolean): Record<string, string> {
+  return {
+    etag,
+    vary: 'authorization',
+    'cache-control': current ? `${personal ? 'private' : 'public'}, max-age=31536000, immutable` : 'no-cache',
+  };
+}
+
+/** Renders trusted to read a version this process has not seen, per second (see the tile route). */
+const RENDER_BUDGET = 50;
+let budgetWindow = 0;
+let budgetUsed = 0;
+function takeRenderBudget(): boolean {
+  const now = Date.now();
+  if (now - budgetWindow >= 1000) { budgetWindow = now; budgetUsed = 0; }
+  return budgetUsed++ < RENDER_BUDGET;
 }
 
 function sendTile(reply: FastifyReply, tile: CachedTile): FastifyReply {

@@ -54,7 +54,7 @@ function expectGolden(text: string, file: string): void {
 describe('vector tiles', () => {
   it('lists the tilesets and serves TileJSON whose tile URL carries the data version', async () => {
     const list = await t.app.inject({ url: '/tiles' });
-    expect(list.json().tilesets.map((s: { id: string }) => s.id)).toEqual(['grids', 'basemap', 'incidents']);
+    expect(list.json().tilesets.map((s: { id: string }) => s.id)).toEqual(['grids', 'basemap', 'incidents', 'hotspots']);
     const tj = (await t.app.inject({ url: '/tiles/grids.json' })).json();
     expect(tj.tilejson).toBe('3.0.0');
     expect(tj.tiles[0]).toMatch(/^\/tiles\/grids\/\{z\}\/\{x\}\/\{y\}\.mvt\?v=\d+\.\d+\.\d+$/);
@@ -63,7 +63,7 @@ describe('vector tiles', () => {
 
   it('encodes the same tile on both databases: grids with figures for a role (golden)', async () => {
     const res = await t.app.inject({ url: `/tiles/grids/${Z}/${X}/${Y}.mvt`, headers: bearer(viewer) });
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
     const basemap = await t.app.inject({ url: `/tiles/basemap/${Z}/${X}/${Y}.mvt` });
     const incidents = await t.app.inject({ url: `/tiles/incidents/${Z}/${X}/${Y}.mvt`, headers: bearer(viewer) });
@@ -111,6 +111,28 @@ describe('vector tiles', () => {
     expect(tileAsText(after.rawPayload)).toContain('"name":"新东区"');
     const revalidated = await t.app.inject({ url, headers: { 'if-none-match': before.headers.etag as string } });
     expect(revalidated.statusCode).toBe(200);
+  });
+
+  it('reads a version it has not seen with the tile itself, and hears of edits made in this process at once', async () => {
+    const url = `/tiles/grids/${Z}/${X}/${Y}.mvt`;
+    const tj = (await t.app.inject({ url: '/tiles/grids.json' })).json();
+    const [, h, i] = (tj.version as string).split('.');
+    // An edit by another process: this one read the versions just now and will not poll for a second.
+    const { rows } = await t.db.query<{ v: number }>(
+      `WITH u AS (UPDATE grids SET name = '远东区' WHERE jurisdiction_id = $1 AND code = 'T1002') SELECT bump_layer_version('grids') AS v`, [jid]);
+    const named = await t.app.inject({ url: `${url}?v=${rows[0].v}.${h}.${i}` });
+    expect(tileAsText(named.rawPayload)).toContain('"name":"远东区"');
+    expect(named.headers.etag).toContain(`-${rows[0].v}.${h}.${i}-`);
+    expect(named.headers['cache-control']).toContain('immutable');
+    // An edit announced on this process's event bus: the next plain request reads the versions again.
+    const warm = await t.app.inject({ url });
+    const { rows: r2 } = await t.db.query<{ v: number }>(
+      `WITH u AS (UPDATE grids SET name = '东区' WHERE jurisdiction_id = $1 AND code = 'T1002') SELECT bump_layer_version('grids') AS v`, [jid]);
+    t.app.wangge.events.publish('grids.edited', jid, { code: 'T1002' });
+    const after = await t.app.inject({ url });
+    expect(after.headers.etag).not.toBe(warm.headers.etag);
+    expect(after.headers.etag).toContain(`-${r2[0].v}.`);
+    expect(tileAsText(after.rawPayload)).toContain('"name":"东区"');
   });
 
   it('serves exact precomputed incident counts at far zooms', async () => {

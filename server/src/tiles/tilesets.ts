@@ -1,4 +1,9 @@
 import type { Role } from '../core/auth.ts';
+import type { Db } from '../core/db.ts';
+import { HOTSPOT_MINZOOM, HotspotCells } from '../hotspots/tileset.ts';
+
+/** Work a tileset needs done before a tile is rendered at a version (precomputed cells). */
+export type TilePreparer = (tile: { z: number; x: number; y: number }, area: string | null, version: string) => Promise<void>;
 
 /**
  * The tilesets Wangge serves. Each is one layer function from migrations/0007_tiles.sql; the
@@ -7,7 +12,7 @@ import type { Role } from '../core/auth.ts';
 export interface Tileset {
   id: string;
   description: string;
-  /** The layer function call; $1 z, $2 x, $3 y, $5 the tileset's argument. */
+  /** The layer function call; $1 z, $2 x, $3 y, $4 the feature cap, $6 the tileset's argument. */
   source: string;
   /** Layers in layer_versions whose edits change these tiles. */
   dependsOn: string[];
@@ -15,8 +20,10 @@ export interface Tileset {
   roles: Role[] | null;
   /** Roles that see the figures (the tileset's argument becomes true for them). */
   figuresRoles?: Role[];
-  /** The call for users limited to an area (kiosk tokens); $5 is the area's grid code. */
+  /** The call for users limited to an area (kiosk tokens); $6 is the area's grid code. */
   areaSource?: string;
+  /** Made once per app: what must be stored before a tile at a version can be rendered. */
+  preparer?: (db: Db) => TilePreparer;
   minzoom: number;
   maxzoom: number;
   vectorLayers: { id: string; description: string; fields: Record<string, string> }[];
@@ -33,7 +40,7 @@ export const TILESETS: Tileset[] = [
   {
     id: 'grids',
     description: 'Grid boundaries of every tier (layers tier1…tier5) and one label point per grid (labels); figures for signed-in roles',
-    source: 'tile_grids($1, $2, $3, $5::boolean)',
+    source: 'tile_grids($1, $2, $3, $6::boolean)',
     dependsOn: ['grids', 'households', 'incidents'],
     roles: null,
     figuresRoles: READERS,
@@ -60,7 +67,7 @@ export const TILESETS: Tileset[] = [
     id: 'incidents',
     description: 'Incidents: points from z14 (newest first, capped), counts per 64×64 bin below',
     source: 'tile_incidents($1, $2, $3, $4)',
-    areaSource: 'tile_incidents_area($1, $2, $3, $4, $5::text)',
+    areaSource: 'tile_incidents_area($1, $2, $3, $4, $6::text)',
     dependsOn: ['incidents'],
     roles: READERS,
     minzoom: 0,
@@ -71,5 +78,27 @@ export const TILESETS: Tileset[] = [
     ],
   },
 ];
+
+const hotspotFields = {
+  cell: 'String: the H3 index', res: 'Number: H3 resolution (7 at z ≤ 10, 8 at z 11–12, 9 at z 13–14, 10 at z 15, 11 at z 16)',
+  count: 'Number: incidents (rejected reports never count)', households: 'Number (where known)', rate: 'Number: incidents per 100 households (where households are known)',
+  gi_z: 'Number: Getis-Ord Gi* z-score (k-ring 1)', gi_p: 'Number: two-sided p-value', gi_class: 'Number: +3/+2/+1 hot, -3/-2/-1 cold at 99/95/90 % after FDR, 0 not significant (absent when Gi* was refused)',
+};
+
+TILESETS.push({
+  id: 'hotspots',
+  description: 'Incident counts, rates and Gi* hot-spot classes per H3 cell (resolution by zoom), over the whole period; precomputed per data version',
+  source: "tile_hotspots($1, $2, $3, $4, ''::text)",
+  areaSource: 'tile_hotspots($1, $2, $3, $4, $6::text)',
+  dependsOn: ['incidents', 'households', 'grids'],
+  roles: ['analyst', 'planner', 'dispatcher', 'viewer'],
+  preparer: (db) => {
+    const cells = new HotspotCells(db);
+    return (tile, area, version) => cells.ensure(tile, area, version);
+  },
+  minzoom: HOTSPOT_MINZOOM,
+  maxzoom: 16,
+  vectorLayers: [{ id: 'h3', description: 'H3 cells with incidents or in the study area (zero counts included where Gi* ran)', fields: hotspotFields }],
+});
 
 export const tilesetById = new Map(TILESETS.map((t) => [t.id, t]));

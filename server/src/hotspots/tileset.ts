@@ -1,0 +1,122 @@
+/**
+ * The hot-spot cells behind the `hotspots` tileset (migration 0011): per scope (the whole
+ * jurisdiction, or a kiosk token's area), jurisdiction and H3 resolution, the incident counts,
+ * households, rates and Gi* (k-ring 1, FDR) of GET /api/hotspots/gi over the whole period,
+ * computed once per data version when a tile first needs them, and stored with their hexagons.
+ */
+import { cellToBoundary } from 'h3-js';
+import type { Db } from '../core/db.ts';
+import { sqlFile } from '../core/db.ts';
+import { HttpError } from '../core/errors.ts';
+import { cellToBigint } from './h3cells.ts';
+import { incidentHotspots } from './service.ts';
+import { h3Counts, type Filter } from './units.ts';
+
+/** The H3 resolution a tile at zoom z draws (as hotspot_res in SQL). */
+export const hotspotRes = (z: number) => (z <= 10 ? 7 : z <= 12 ? 8 : z <= 14 ? 9 : z === 15 ? 10 : 11);
+/** Below this zoom the tiles are empty (cells would be under a pixel). */
+export const HOTSPOT_MINZOOM = 6;
+
+interface Extent { id: number; w: number; s: number; e: number; n: number }
+
+export class HotspotCells {
+  /** scope|jurisdiction|res → the version its stored cells were computed at. */
+  private done = new Map<string, string>();
+  private inflight = new Map<string, Promise<void>>();
+  private extents: { version: string; list: Promise<Extent[]> } | null = null;
+  private areas = new Map<string, Promise<number[]>>();
+
+  constructor(private db: Db) {}
+
+  /** Makes sure the cells a tile needs are stored at `version` (composite: incidents.households.grids). */
+  async ensure(tile: { z: number; x: number; y: number }, area: string | null, version: string): Promise<void> {
+    if (tile.z < HOTSPOT_MINZOOM) return;
+    const res = hotspotRes(tile.z);
+    const scope = area ?? '';
+    let ids = await this.jurisdictionsIn(tile, version);
+    if (area) {
+      const inArea = await this.jurisdictionsOf(area, version);
+      ids = ids.filter((id) => inArea.includes(id));
+    }
+    await Promise.all(ids.map((id) => this.compute(scope, id, res, version)));
+  }
+
+  private compute(scope: string, jurisdictionId: number, res: number, version: string): Promise<void> {
+    const key = `${scope}|${jurisdictionId}|${res}`;
+    if (this.done.get(key) === version) return Promise.resolve();
+    const running = this.inflight.get(`${key}|${version}`);
+    if (running) return running;
+    const p = (async () => {
+      const { rows } = await this.db.query<{ version: string }>(sqlFile(import.meta.url, 'sql/tile-cells-version.sql'), [scope, jurisdictionId, res]);
+      if (rows[0]?.version !== version) await storeCells(this.db, scope, jurisdictionId, res, version);
+      this.done.set(key, version);
+    })().finally(() => this.inflight.delete(`${key}|${version}`));
+    this.inflight.set(`${key}|${version}`, p);
+    return p;
+  }
+
+  /** Jurisdictions whose current grids reach into the tile (their extents, read once per version). */
+  private async jurisdictionsIn(tile: { z: number; x: number; y: number }, version: string): Promise<number[]> {
+    if (this.extents?.version !== version) {
+      const list = this.db.query<Extent>(sqlFile(import.meta.url, 'sql/tile-extents.sql')).then((r) => r.rows);
+      list.catch(() => { this.extents = null; });
+      this.extents = { version, list };
+    }
+    const [w, s, e, n] = tileBounds(tile.z, tile.x, tile.y);
+    return (await this.extents.list).filter((j) => j.w <= e && j.e >= w && j.s <= n && j.n >= s).map((j) => j.id);
+  }
+
+  private jurisdictionsOf(area: string, version: string): Promise<number[]> {
+    const key = `${area}|${version}`;
+    let p = this.areas.get(key);
+    if (!p) {
+      if (this.areas.size > 1000) this.areas.clear();
+      p = this.db.query<{ id: number }>('SELECT DISTINCT jurisdiction_id AS id FROM grids WHERE code = $1 AND valid_to IS NULL', [area]).then((r) => r.rows.map((x) => x.id));
+      p.catch(() => this.areas.delete(key));
+      this.areas.set(key, p);
+    }
+    return p;
+  }
+}
+
+/** Computes one scope × jurisdiction × resolution and replaces its stored cells in one transaction. */
+export async function storeCells(db: Db, scope: string, jurisdictionId: number, res: number, version: string): Promise<number> {
+  const f: Filter = { jurisdictionId, from: null, to: null, category: null, grid: scope === '' ? null : scope };
+  let cells: { cell: string; count: number; households: number | null; rate: number | null; gi_z: number | null; gi_p: number | null; gi_class: number | null }[];
+  let refused: string | null = null;
+  try {
+    const gi = await incidentHotspots(db, f, { unit: 'h3', res, k: 1, value: 'count', per: 'households', permutations: 0, seed: 12345, fdr: true });
+    cells = gi.features.map((c) => ({ cell: c.id, count: c.count, households: c.households, rate: c.rate, gi_z: c.gi_z, gi_p: c.gi_p, gi_class: c.gi_class }));
+  } catch (err) {
+    // Gi* refused (too few cells, no variation, a study area too large): the counts still draw.
+    if (!(err instanceof HttpError) || err.statusCode !== 422) throw err;
+    refused = err.code;
+    cells = (await h3Counts(db, f, res)).map((c) => ({ ...c, gi_z: null, gi_p: null, gi_class: null }));
+  }
+  const wkt = cells.map((c) => {
+    const ring = cellToBoundary(c.cell, true);
+    return `POLYGON((${[...ring, ring[0]].map(([lng, lat]) => `${lng} ${lat}`).join(',')}))`;
+  });
+  await db.tx(async (q) => {
+    // Two processes computing the same cells: one writes after the other, never interleaved.
+    await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`hotspot_cells|${scope}|${jurisdictionId}|${res}`]);
+    await q.query('DELETE FROM hotspot_cells WHERE scope = $1 AND jurisdiction_id = $2 AND res = $3', [scope, jurisdictionId, res]);
+    await q.query(sqlFile(import.meta.url, 'sql/tile-cells-insert.sql'), [
+      scope, jurisdictionId, res, cells.map((c) => cellToBigint(c.cell).toString()), wkt,
+      cells.map((c) => c.count), cells.map((c) => c.households), cells.map((c) => c.rate),
+      cells.map((c) => c.gi_z), cells.map((c) => c.gi_p), cells.map((c) => c.gi_class),
+    ]);
+    await q.query(
+      `INSERT INTO hotspot_cell_versions (scope, jurisdiction_id, res, version, gi_refused) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (scope, jurisdiction_id, res) DO UPDATE SET version = EXCLUDED.version, gi_refused = EXCLUDED.gi_refused, computed_at = now()`,
+      [scope, jurisdictionId, res, version, refused]);
+  });
+  return cells.length;
+}
+
+/** West, south, east, north of a tile in degrees. */
+export function tileBounds(z: number, x: number, y: number): [number, number, number, number] {
+  const n = 2 ** z;
+  const lat = (t: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * t) / n))) * 180) / Math.PI;
+  return [(x / n) * 360 - 180, lat(y + 1), ((x + 1) / n) * 360 - 180, lat(y)];
+}

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, errorCode, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
+import { tileAsText } from './decode.ts';
+
+// A made-up area in the open Pacific (no other test's data is near it), inside tile
+// 13/682/4947 (lng -150.0293…-149.9854, lat -35.0300…-34.9940): one commune of two halves, a
+// planted cluster of 40 incidents in its south-west corner and 20 spread over it.
+const Z = 13, X = 682, Y = 4947;
+const box = (w: number, s: number, e: number, n: number) => `SRID=4326;MULTIPOLYGON(((${w} ${s},${e} ${s},${e} ${n},${w} ${n},${w} ${s})))`;
+const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures/hotspots-z13.golden.txt');
+
+let t: TestApp;
+let jid: number;
+let viewer: string;
+
+/** Incident points: the cluster (8 × 5, 40 m apart) and a 5 × 4 lattice over the commune. */
+function points(): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < 8; i++) for (let j = 0; j < 5; j++) out.push([-150.018 + i * 0.0004, -35.022 + j * 0.0004]);
+  for (let i = 0; i < 5; i++) for (let j = 0; j < 4; j++) out.push([-150.0175 + i * 0.005, -35.0215 + j * 0.006]);
+  return out;
+}
+
+async function addIncidents(pts: [number, number][], day: number): Promise<void> {
+  await t.db.query(
+    `INSERT INTO incidents (jurisdiction_id, geom, category_code, status, reported_at, grid_code, grid_codes)
+     SELECT $1, ST_SetSRID(ST_MakePoint(p[1], p[2]), 4326), 'hs-tiles-test', 'reported', $3::timestamptz + n * interval '1 hour',
+            CASE WHEN p[1] < -150.0075 THEN 'H1001' ELSE 'H1002' END, ARRAY['H1', CASE WHEN p[1] < -150.0075 THEN 'H1001' ELSE 'H1002' END]
+       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS a (j, n), LATERAL (SELECT ARRAY[(j->>0)::float8, (j->>1)::float8] AS p) q`,
+    [jid, JSON.stringify(pts), `2026-02-${String(day).padStart(2, '0')}T00:00:00Z`]);
+  await t.db.query("SELECT bump_layer_version('incidents')");
+}
+
+function expectGolden(text: string, file: string): void {
+  if (process.env.UPDATE_GOLDEN === '1' || (!fs.existsSync(file) && !process.env.CI)) fs.writeFileSync(file, text);
+  expect(text).toBe(fs.readFileSync(file, 'utf8'));
+}
+
+const cellsOf = (text: string) => [...text.matchAll(/\{"cell":"[^}]*\}|\{[^}]*"cell":"[^}]*\}/g)].map((m) => JSON.parse(m[0]) as { cell: string; count: number; gi_class?: number; rate?: number; households?: number });
+
+beforeAll(async () => {
+  t = await testApp();
+  const { rows } = await t.db.query<{ id: number }>('INSERT INTO jurisdictions (name) VALUES ($1) RETURNING id', [uniq('hotspot-tiles')]);
+  jid = rows[0].id;
+  await t.db.query(
+    `INSERT INTO grids (jurisdiction_id, tier, code, name, name_en, parent_code, geom, households) VALUES
+       ($1, 1, 'H1', '热区', 'Hot', NULL, $2, 150),
+       ($1, 2, 'H1001', '西', 'West', 'H1', $3, 100),
+       ($1, 2, 'H1002', '东', 'East', 'H1', $4, 50)`,
+    [jid, box(-150.02, -35.025, -149.995, -35.0), box(-150.02, -35.025, -150.0075, -35.0), box(-150.0075, -35.025, -149.995, -35.0)]);
+  await t.db.query(
+    `INSERT INTO households (jurisdiction_id, geom, pt, households) VALUES
+       ($1, $2, 'SRID=4326;POINT(-150.0165 -35.0205)', 60), ($1, $3, 'SRID=4326;POINT(-150.0005 -35.0055)', 40)`,
+    [jid, box(-150.0166, -35.0206, -150.0164, -35.0204), box(-150.0006, -35.0056, -150.0004, -35.0054)]);
+  await t.db.query(`INSERT INTO categories (code, name, name_en) VALUES ('hs-tiles-test', '测试', 'Test') ON CONFLICT (code) DO NOTHING`);
+  await addIncidents(points(), 1);
+  await t.db.query("SELECT bump_layer_version('grids'), bump_layer_version('households')");
+  viewer = await tokenFor(t, ['viewer']);
+});
+afterAll(async () => { await t?.close(); });
+
+describe('hot-spot tiles', () => {
+  it('are listed with a TileJSON whose URL carries the data version', async () => {
+    const list = await t.app.inject({ url: '/tiles' });
+    expect(list.json().tilesets.map((s: { id: string }) => s.id)).toContain('hotspots');
+    const tj = await t.app.inject({ url: '/tiles/hotspots.json', headers: bearer(viewer) });
+    expect(tj.statusCode).toBe(200);
+    expect(tj.json().tiles[0]).toMatch(/^\/tiles\/hotspots\/\{z\}\/\{x\}\/\{y\}\.mvt\?v=\d+\.\d+\.\d+$/);
+    expect(tj.json().vector_layers[0].fields).toHaveProperty('gi_class');
+    expect((await t.app.inject({ url: `/tiles/hotspots/${Z}/${X}/${Y}.mvt` })).statusCode).toBe(401);
+  });
+
+  it('draws the same H3 counts and Gi* classes as GET /api/hotspots/gi, identically on both databases (golden)', async () => {
+    const res = await t.app.inject({ url: `/tiles/hotspots/${Z}/${X}/${Y}.mvt`, headers: bearer(viewer) });
+    expect(res.statusCode, res.body).toBe(200);
+    const text = tileAsText(res.rawPayload);
+    expectGolden(text, GOLDEN);
+    const cells = cellsOf(text);
+    const api = (await t.app.inject({ url: `/api/hotspots/gi?jurisdiction=${jid}&unit=h3&res=9`, headers: bearer(viewer) })).json();
+    expect(cells.length).toBe(api.features.length);
+    const byCell = new Map(api.features.map((f: { id: string }) => [f.id, f]));
+    for (const c of cells) {
+      const f = byCell.get(c.cell) as { count: number; gi_class: number; rate: number | null };
+      expect([c.count, c.gi_class, c.rate ?? null]).toEqual([f.count, f.gi_class, f.rate === null ? null : Math.round(f.rate * 100) / 100]);
+    }
+    expect(cells.reduce((s, c) => s + c.count, 0)).toBe(60);
+    expect(cells.some((c) => (c.gi_class ?? 0) >= 2)).toBe(true);
+    expect(cells.some((c) => c.households !== undefined && c.rate !== undefined)).toBe(true);
+  });
+
+  it('never serves stale cells: new incidents move the version, and the tile at it counts them', async () => {
+    const before = await t.app.inject({ url: `/tiles/hotspots/${Z}/${X}/${Y}.mvt`, headers: bearer(viewer) });
+    await addIncidents([[-150.001, -35.004], [-150.001, -35.004], [-150.0012, -35.0041]], 2);
+    const tj = (await t.app.inject({ url: '/tiles/hotspots.json', headers: bearer(viewer) })).json();
+    const url = (tj.tiles[0] as string).replace('{z}', String(Z)).replace('{x}', String(X)).replace('{y}', String(Y));
+    const after = await t.app.inject({ url, headers: bearer(viewer) });
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    expect(after.headers['cache-control']).toContain('immutable');
+    expect(cellsOf(tileAsText(after.rawPayload)).reduce((s, c) => s + c.count, 0)).toBe(63);
+    const again = await t.app.inject({ url, headers: { ...bearer(viewer), 'if-none-match': after.headers.etag as string } });
+    expect(again.statusCode).toBe(304);
+    // Without ?v= (no-cache), the edit is read within a second at most: here at once through the version it names.
+    const plain = await t.app.inject({ url: `/tiles/hotspots/${Z}/${X}/${Y}.mvt`, headers: bearer(viewer) });
+    expect(plain.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('limits a kiosk token to its area: counts of that area only', async () => {
+    const { rows } = await t.db.query<{ id: number }>("SELECT id FROM users WHERE username LIKE 'viewer%' ORDER BY id DESC LIMIT 1");
+    const kiosk = await t.app.wangge.tokens.issue(t.db, rows[0].id, { kind: 'kiosk', area: 'H1002' });
+    const res = await t.app.inject({ url: `/tiles/hotspots/${Z}/${X}/${Y}.mvt?access_token=${kiosk}` });
+    expect(res.statusCode, res.body).toBe(200);
+    const cells = cellsOf(tileAsText(res.rawPayload));
+    const { rows: n } = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM incidents i, grids g WHERE i.jurisdiction_id = $1 AND g.jurisdiction_id = $1 AND g.code = 'H1002' AND ST_Intersects(i.geom, g.geom)`, [jid]);
+    expect(cells.reduce((s, c) => s + c.count, 0)).toBe(n[0].n);
+    expect(n[0].n).toBeLessThan(63);
+    expect(res.headers.etag).toContain('a.H1002');
+  });
+
+  it('is empty below zoom 6', async () => {
+    const res = await t.app.inject({ url: '/tiles/hotspots/5/10/19.mvt', headers: bearer(viewer) });
+    expect(res.statusCode).toBe(204);
+    expect(errorCode(await t.app.inject({ url: '/tiles/hotspots/17/0/0.mvt', headers: bearer(viewer) }))).toBe('zoom_out_of_range');
+  });
+});
