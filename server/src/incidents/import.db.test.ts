@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, errorCode, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
+import { importCsv, type ImportOptions } from './import.ts';
 import { makeTown, square } from './fixtures/town.ts';
 
 let t: TestApp;
@@ -88,6 +89,61 @@ describe('POST /api/incidents/import', () => {
     expect(at('116.4305', '39.905').got).toBeNull();
     // On the edge between A1 and A2 both hold the point: the code decides.
     expect(at('116.405', '39.905').got).toBe(`${code}001001`);
+  });
+
+  it('writes a large import as a bulk load (indexes dropped and rebuilt, counts set-based) with the same result, and a failure undoes all of it', async () => {
+    const indexes = async () => (await t.db.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'incidents' ORDER BY indexname")).rows;
+    const triggerOn = async () => (await t.db.query<{ on: boolean }>("SELECT tgenabled = 'O' AS on FROM pg_trigger WHERE tgname = 'incident_counts_insert'")).rows[0].on;
+    const cells = async () => (await t.db.query<{ n: number; total: number }>('SELECT count(*)::int AS n, COALESCE(sum(total), 0)::int AS total FROM incident_cells WHERE jurisdiction_id = $1', [jid])).rows[0];
+    // Counts recounted from scratch over the jurisdiction's incidents, the way the triggers add them.
+    const mismatches = async () => (await t.db.query<{ n: number }>(`
+      WITH leaf AS (SELECT c[1] AS cx, c[2] AS cy, count(*) AS total, count(*) FILTER (WHERE incident_is_open(i.status)) AS open
+                      FROM incidents i, mercator_cell19(i.geom) c WHERE i.jurisdiction_id = $1 GROUP BY 1, 2),
+           want AS (SELECT lv.level, l.cx >> (19 - lv.level) AS cx, l.cy >> (19 - lv.level) AS cy, sum(l.total)::int AS total, sum(l.open)::int AS open
+                      FROM leaf l, generate_series(6, 19) lv (level) GROUP BY 1, 2, 3),
+           got AS (SELECT level, cx, cy, total, open FROM incident_cells WHERE jurisdiction_id = $1 AND (total <> 0 OR open <> 0)),
+           gwant AS (SELECT code, count(*)::int AS total, (count(*) FILTER (WHERE incident_is_open(i.status)))::int AS open
+                       FROM incidents i, unnest(i.grid_codes) code WHERE i.jurisdiction_id = $1 GROUP BY 1),
+           ggot AS (SELECT grid_code AS code, total, open FROM grid_incident_counts WHERE jurisdiction_id = $1 AND (total <> 0 OR open <> 0))
+      SELECT (SELECT count(*) FROM want w FULL JOIN got g USING (level, cx, cy) WHERE w.total IS DISTINCT FROM g.total OR w.open IS DISTINCT FROM g.open)::int
+           + (SELECT count(*) FROM gwant w FULL JOIN ggot g USING (code) WHERE w.total IS DISTINCT FROM g.total OR w.open IS DISTINCT FROM g.open)::int AS n`, [jid])).rows[0].n;
+    let seed = 11;
+    const rnd = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+    const lines = ['lng,lat,time'];
+    for (let i = 0; i < 500; i++) lines.push(`${(116.398 + rnd() * 0.035).toFixed(4)},${(39.898 + rnd() * 0.014).toFixed(4)},2021-06-0${1 + (i % 9)} 12:00`);
+    const csv = async function* () { yield lines.join('\n'); };
+    const opts: ImportOptions = { jurisdictionId: jid, category: '0301', timeZone: 'Asia/Shanghai', status: 'reported', skipInvalid: false, batch: 100, rebuildIndexes: true };
+    const before = { rows: await count(), indexes: await indexes(), cells: await cells() };
+    expect(before.indexes.length).toBeGreaterThan(5);
+    expect(await mismatches()).toBe(0);
+
+    // Fails after the first written chunk: indexes, trigger, rows and counts as before.
+    const failed = t.db.tx((q) => importCsv(q, csv(), { ...opts, onProgress: (done) => { if (done > 0) throw new Error('stop here'); } }));
+    await expect(failed).rejects.toThrow('stop here');
+    expect(await count()).toBe(before.rows);
+    expect(await indexes()).toEqual(before.indexes);
+    expect(await triggerOn()).toBe(true);
+    expect(await cells()).toEqual(before.cells);
+
+    const report = await t.db.tx((q) => importCsv(q, csv(), opts));
+    expect(report).toMatchObject({ imported: 500, bulk: true, rebuiltIndexes: true });
+    expect(report.located).toBeGreaterThan(300);
+    expect(await count()).toBe(before.rows + 500);
+    expect(await indexes()).toEqual(before.indexes);
+    expect(await triggerOn()).toBe(true);
+    expect(await mismatches()).toBe(0);
+    // The same file the ordinary way (per-statement trigger), and in bulk with the indexes kept:
+    // the same counts, and the indexes answer for all three.
+    const plain = await t.db.tx((q) => importCsv(q, csv(), { ...opts, rebuildIndexes: undefined, status: 'closed' }));
+    expect(plain).toMatchObject({ imported: 500, bulk: false, rebuiltIndexes: false });
+    expect(await mismatches()).toBe(0);
+    const kept = await t.db.tx((q) => importCsv(q, csv(), { ...opts, bulk: true, rebuildIndexes: false, status: 'closed' }));
+    expect(kept).toMatchObject({ imported: 500, bulk: true, rebuiltIndexes: false });
+    expect(await triggerOn()).toBe(true);
+    expect(await mismatches()).toBe(0);
+    const { rows } = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM incidents WHERE jurisdiction_id = $1 AND category_code = '0301' AND source = 'import' AND grid_codes @> ARRAY[$2::text] AND reported_at >= '2021-06-01'", [jid, code]);
+    expect(rows[0].n).toBe(report.located * 3);
+    expect(plain.located).toBe(report.located);
   });
 
   it('answers 413 for an upload over the limit, multipart CSV or GeoJSON, and writes nothing', async () => {

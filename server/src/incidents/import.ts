@@ -23,6 +23,14 @@ export interface ImportOptions {
   skipInvalid: boolean;
   /** Rows per INSERT into incidents (default 250,000). */
   batch?: number;
+  /**
+   * Bulk write (tile counters added set-based, trigger off: sql/import-bulk-begin.sql), and
+   * whether to drop incidents' secondary indexes and build them again after the write
+   * (sql/import-indexes-drop.sql). Default: a bulk write from BULK_MIN rows, the indexes rebuilt
+   * when the table holds fewer than REBUILD_RATIO times the imported rows. Tests force them.
+   */
+  bulk?: boolean;
+  rebuildIndexes?: boolean;
   /** done: rows written to incidents so far; read: rows read from the file so far. */
   onProgress?: (done: number, read: number) => void;
 }
@@ -30,10 +38,19 @@ export interface ImportOptions {
 /** Seconds spent reading and checking the file (with staging overlapped), locating, and writing. */
 export interface ImportTimings { read: number; locate: number; write: number }
 
-export interface ImportReport { rows: number; imported: number; located: number; skipped: number; errors: { row: number; reason: string }[]; timings: ImportTimings }
+export interface ImportReport {
+  rows: number; imported: number; located: number; skipped: number; errors: { row: number; reason: string }[]; timings: ImportTimings;
+  /** Written in bulk (ImportOptions.bulk), and with the indexes dropped and built again. */
+  bulk: boolean;
+  rebuiltIndexes: boolean;
+}
 
 const STAGE_BATCH = 20_000;
 const WRITE_BATCH = 250_000;
+/** Imports of at least this many rows are written in bulk (counts set-based, trigger off)… */
+const BULK_MIN = 50_000;
+/** …and rebuild the indexes into a table holding fewer than this many times the imported rows (measured: docs/incidents.md). */
+const REBUILD_RATIO = 1.5;
 
 const LNG = ['lng', 'lon', 'long', 'longitude', 'x'];
 const LAT = ['lat', 'latitude', 'y'];
@@ -92,7 +109,7 @@ export function timeParser(timeZone: string): (text: string) => number {
 interface Fields { lng: unknown; lat: unknown; time: unknown; category: unknown; description: unknown; attrs: string }
 
 class Batcher {
-  report: ImportReport = { rows: 0, imported: 0, located: 0, skipped: 0, errors: [], timings: { read: 0, locate: 0, write: 0 } };
+  report: ImportReport = { rows: 0, imported: 0, located: 0, skipped: 0, errors: [], timings: { read: 0, locate: 0, write: 0 }, bulk: false, rebuiltIndexes: false };
   private categories = new Set<string>();
   private parseTime: (text: string) => number;
   private started = performance.now();
@@ -148,6 +165,19 @@ class Batcher {
     if (this.lng.length >= STAGE_BATCH) return this.stage();
   }
 
+  /** How to write (see ImportOptions.bulk): both need the table's owner (ALTER/DROP INDEX). */
+  private async mode(): Promise<{ bulk: boolean; rebuild: boolean }> {
+    const bulk = this.opts.bulk ?? (this.opts.rebuildIndexes || this.staged >= BULK_MIN);
+    if (!bulk || this.staged === 0) return { bulk: false, rebuild: false };
+    const limit = this.opts.rebuildIndexes === undefined ? Math.ceil(this.staged * REBUILD_RATIO) : 0;
+    const { rows } = await this.q.query<{ small: boolean; owner: boolean }>(
+      `SELECT $1::int > 0 AND (SELECT count(*) FROM (SELECT 1 FROM incidents LIMIT $1::int) x) < $1::int AS small,
+              pg_has_role(c.relowner, 'USAGE') AS owner
+         FROM pg_class c WHERE c.oid = 'incidents'::regclass`, [limit]);
+    const owner = rows[0].owner;
+    return { bulk: owner, rebuild: owner && (this.opts.rebuildIndexes ?? rows[0].small) };
+  }
+
   /** Sends the filled batch; waits only for the one before it. */
   private async stage(): Promise<void> {
     if (this.pending) await this.pending;
@@ -195,12 +225,24 @@ class Batcher {
       const unlocated = this.staged - this.report.located;
       if (unlocated > 0 && unlocated <= size) chunks.push([null, null, 0, this.staged]);
       else if (unlocated > 0) for (let n = 0; n < this.staged; n += size) chunks.push([null, null, n, n + size]);
+      const { bulk, rebuild } = await this.mode();
+      this.report.bulk = bulk;
+      this.report.rebuiltIndexes = rebuild;
+      if (bulk) await this.q.query(sqlFile(import.meta.url, 'sql/import-bulk-begin.sql'));
+      if (rebuild) await this.q.query(sqlFile(import.meta.url, 'sql/import-indexes-drop.sql'));
       const insertSql = sqlFile(import.meta.url, 'sql/import-insert.sql');
       for (const [a, b, n0, n1] of chunks) {
         const r = await this.q.query(insertSql, [this.opts.jurisdictionId, this.opts.status, a, b, n0, n1]);
         this.report.imported += r.rowCount ?? 0;
         this.opts.onProgress?.(this.report.imported, this.staged);
       }
+      if (bulk) {
+        for (const f of ['sql/import-counts-cells.sql', 'sql/import-counts-grids.sql']) {
+          await this.q.query(sqlFile(import.meta.url, f), [this.opts.jurisdictionId, this.opts.status]);
+        }
+        await this.q.query('ALTER TABLE incidents ENABLE TRIGGER incident_counts_insert');
+      }
+      if (rebuild) await this.q.query(sqlFile(import.meta.url, 'sql/import-indexes-build.sql'));
       t1 = performance.now();
       t.write = (t1 - t0) / 1000;
     }
