@@ -22,6 +22,8 @@ interface Props {
   right: { layers: Layer[]; caption: ReactNode; overlay?: ReactNode };
   /** A click on the left map that deck.gl did not take (for drawing an area). */
   onLeftClick?(lngLat: [number, number]): void;
+  /** The left (proposal) map, once it exists: for drawing on it. */
+  onLeftMap?(map: MlMap): void;
   onError?(message: string): void;
 }
 
@@ -33,6 +35,8 @@ export function CompareMaps(props: Props) {
   const maps = useRef<{ left: MlMap | null; right: MlMap | null }>({ left: null, right: null });
   const clickRef = useRef(props.onLeftClick);
   clickRef.current = props.onLeftClick;
+  const leftMapRef = useRef(props.onLeftMap);
+  leftMapRef.current = props.onLeftMap;
 
   const attach = (side: 'left' | 'right') => (s: MapState) => {
     if (maps.current[side] === s.map) return;
@@ -46,6 +50,7 @@ export function CompareMaps(props: Props) {
       syncing.current = false;
     });
     if (side === 'left') {
+      leftMapRef.current?.(map);
       map.on('click', (e: MapMouseEvent) => clickRef.current?.([e.lngLat.lng, e.lngLat.lat]));
     } else if (maps.current.left) {
       const l = maps.current.left;

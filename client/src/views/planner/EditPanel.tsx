@@ -1,7 +1,8 @@
 import { useT } from '../../i18n/index.ts';
 import type { GridCollection, GridProps } from './api.ts';
+import type { DrawShape } from './draw.ts';
 
-export type EditMode = 'merge' | 'move';
+export type EditMode = 'merge' | 'move' | 'split' | 'redraw';
 
 interface Props {
   grids: GridCollection;
@@ -9,9 +10,14 @@ interface Props {
   selected: number | null;
   onSelect(seq: number | null): void;
   onMerge(absorbed: number, into: number): void;
+  onSplit(seq: number): void;
+  /** Redraw: the neighbour that receives the selected grid's blocks, and the shape drawn. */
+  redraw: { to: number | null; shape: DrawShape };
+  onRedrawTo(seq: number | null): void;
+  onShape(shape: DrawShape): void;
   mode: EditMode;
   onMode(m: EditMode): void;
-  undo: { count: number; recompute: boolean };
+  undo: { count: number };
   redo: number;
   onUndo(): void;
   onRedo(): void;
@@ -21,9 +27,11 @@ interface Props {
   locked: boolean;
 }
 
+const HINT = { merge: 'pl_mergeHint', move: 'pl_moveHint', split: 'pl_splitHint', redraw: 'pl_redrawHint' } as const;
+
 const devText = (d: number | null) => (d === null ? '—' : `${d > 0 ? '+' : ''}${Math.round(d * 100)} %`);
 
-/** Editing the proposal: pick a grid, merge it with a neighbour or move blocks into it; undo/redo. */
+/** Editing the proposal: pick a grid, merge it with a neighbour, move blocks into it, split it, redraw its edge; undo/redo. */
 export function EditPanel(props: Props) {
   const t = useT();
   const bySeq = new Map(props.grids.features.map((f) => [f.properties.seq, f.properties]));
@@ -33,20 +41,21 @@ export function EditPanel(props: Props) {
   return (
     <section className="pl-edit" aria-label={t('pl_edit')}>
       <div className="pl-row">
-        <button type="button" data-testid="pl-undo" disabled={disabled || props.undo.count === 0} onClick={props.onUndo}
-          title={props.undo.recompute ? t('pl_undoRecomputeHint') : undefined}>↶ {t('pl_undo')} ({props.undo.count})</button>
+        <button type="button" data-testid="pl-undo" disabled={disabled || props.undo.count === 0} onClick={props.onUndo}>↶ {t('pl_undo')} ({props.undo.count})</button>
         <button type="button" data-testid="pl-redo" disabled={disabled || props.redo === 0} onClick={props.onRedo}>↷ {t('pl_redo')} ({props.redo})</button>
         <span className="spacer" />
         <div className="pl-seg" role="radiogroup" aria-label={t('pl_editMode')}>
           <label><input type="radio" name="editMode" checked={props.mode === 'merge'} onChange={() => props.onMode('merge')} /> {t('pl_modeMerge')}</label>
           <label><input type="radio" name="editMode" data-testid="pl-mode-move" checked={props.mode === 'move'} onChange={() => props.onMode('move')} /> {t('pl_modeMove')}</label>
+          <label><input type="radio" name="editMode" data-testid="pl-mode-split" checked={props.mode === 'split'} onChange={() => props.onMode('split')} /> {t('pl_modeSplit')}</label>
+          <label><input type="radio" name="editMode" data-testid="pl-mode-redraw" checked={props.mode === 'redraw'} onChange={() => props.onMode('redraw')} /> {t('pl_modeRedraw')}</label>
         </div>
       </div>
       {props.busy && <p className="muted" data-testid="pl-busy">{props.busy}</p>}
       {props.error && <p className="error" data-testid="pl-edit-error">{props.error}</p>}
       {props.note && <p className="muted" data-testid="pl-note">{props.note}</p>}
       {props.locked && <p className="muted">{t('pl_lockedPublished')}</p>}
-      <p className="muted">{props.mode === 'move' ? t('pl_moveHint') : t('pl_mergeHint')}</p>
+      <p className="muted">{t(HINT[props.mode])}</p>
       {sel && (
         <div className="pl-selected" data-testid="pl-selected">
           <strong>{label(sel)}</strong> · {t('pl_hh', { n: sel.households })} · {devText(sel.deviation)}
@@ -61,6 +70,28 @@ export function EditPanel(props: Props) {
                 </button>
               ))}
               {(props.neighbours.get(sel.seq) ?? []).length === 0 && <span className="muted">{t('pl_noNeighbours')}</span>}
+            </div>
+          )}
+          {props.mode === 'split' && (
+            <div className="pl-merge">
+              <button type="button" data-testid="pl-split" disabled={disabled} onClick={() => props.onSplit(sel.seq)}>{t('pl_splitGrid', { code: label(sel) })}</button>
+            </div>
+          )}
+          {props.mode === 'redraw' && (
+            <div className="pl-merge">
+              <span className="muted">{t('pl_redrawTo')}</span>
+              {(props.neighbours.get(sel.seq) ?? []).map((n) => bySeq.get(n)).filter((g): g is GridProps => Boolean(g)).map((g) => (
+                <button type="button" key={g.seq} data-testid={`pl-redraw-to-${g.seq}`} disabled={disabled} aria-pressed={props.redraw.to === g.seq}
+                  className={props.redraw.to === g.seq ? 'selected' : undefined}
+                  onClick={() => props.onRedrawTo(props.redraw.to === g.seq ? null : g.seq)}>
+                  {label(g)} ({g.households})
+                </button>
+              ))}
+              <div className="pl-seg" role="radiogroup" aria-label={t('pl_drawShape')}>
+                <label><input type="radio" name="drawShape" data-testid="pl-shape-line" checked={props.redraw.shape === 'linestring'} onChange={() => props.onShape('linestring')} /> {t('pl_shapeLine')}</label>
+                <label><input type="radio" name="drawShape" data-testid="pl-shape-polygon" checked={props.redraw.shape === 'polygon'} onChange={() => props.onShape('polygon')} /> {t('pl_shapePolygon')}</label>
+              </div>
+              {props.redraw.to !== null && <p className="muted" data-testid="pl-drawing">{t(props.redraw.shape === 'linestring' ? 'pl_drawLineHint' : 'pl_drawPolygonHint', { from: label(sel), to: label(bySeq.get(props.redraw.to) ?? sel) })}</p>}
             </div>
           )}
         </div>

@@ -1,15 +1,17 @@
+import type { Map as MlMap } from 'maplibre-gl';
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { loadJurisdiction, type JurisdictionInfo } from '../../api/jurisdiction.ts';
 import { LangContext, useT } from '../../i18n/index.ts';
 import type { ViewProps } from '../routes.ts';
 import {
-  cancelJob, checkProposal, defaultParams, getJob, jobBlocks, listJobs, sendMoves, startJob, variantGrids, waitForJob, withRetry,
-  type AreaChoice, type AreaInput, type BlockCollection, type GridCollection, type Job, type Summary, type TopologyReport, type Variant,
+  cancelJob, checkProposal, defaultParams, getJob, jobBlocks, listJobs, redrawEdge, sendMoves, splitGrid, startJob, variantGrids, waitForJob, withRetry,
+  type AreaChoice, type AreaInput, type BlockCollection, type GridCollection, type Job, type MoveResult, type Summary, type TopologyReport, type Variant,
 } from './api.ts';
 import { LEGEND_GRADIENT } from './colour.ts';
 import { CompareMaps, type CompareMode } from './CompareMaps.tsx';
 import { EditPanel, type EditMode } from './EditPanel.tsx';
-import { applyMoves, emptyHistory, invertible, mergeEdit, moveEdit, neighbours, replayMoves, type Edit, type History } from './edits.ts';
+import { startDrawing, type DrawShape } from './draw.ts';
+import { appliedEdit, applyMoves, emptyHistory, mergeEdit, moveEdit, neighbours, type Edit, type History } from './edits.ts';
 import { areaLayers, blockLayer, boundsOf, gridLayers, type Hover } from './layers.ts';
 import { MetricTable } from './MetricTable.tsx';
 import { Findings, PublishPanel } from './PublishPanel.tsx';
@@ -29,7 +31,8 @@ type OtherVariant = Exclude<Variant, 'proposal'>;
 /**
  * The planner's view: choose an area and parameters, start a partition proposal and watch it,
  * compare it with the current grids and the baselines (two synced maps or a swipe, coloured by
- * household deviation, with the metric table), edit it (merge, move blocks; undo/redo) and
+ * household deviation, with the metric table), edit it (merge, move blocks, split, redraw an
+ * edge with terra-draw; undo/redo) and
  * publish it through the server's topology check.
  */
 export default function Planner(props: ViewProps) {
@@ -42,10 +45,9 @@ export default function Planner(props: ViewProps) {
   const [params, setParams] = useState(defaultParams);
   const [areaMode, setAreaMode] = useState<AreaMode>('grid');
   const [area, setArea] = useState<AreaChoice | null>(null);
-  const [drawing, setDrawing] = useState<[number, number][]>([]);
+  const [drawingArea, setDrawing] = useState<[number, number][]>([]);
   const [drawnClosed, setDrawnClosed] = useState(false);
   const [job, setJob] = useState<Job | null>(null);
-  const [jobArea, setJobArea] = useState<AreaInput | null>(null);
   const [recent, setRecent] = useState<Job[]>([]);
   const [grids, setGrids] = useState<Partial<Record<Variant, GridCollection>>>({});
   const [other, setOther] = useState<OtherVariant>('current');
@@ -54,6 +56,9 @@ export default function Planner(props: ViewProps) {
   const [history, setHistory] = useState<History>(emptyHistory);
   const [selected, setSelected] = useState<number | null>(null);
   const [editMode, setEditMode] = useState<EditMode>('merge');
+  const [redrawTo, setRedrawTo] = useState<number | null>(null);
+  const [shape, setShape] = useState<DrawShape>('linestring');
+  const [leftMap, setLeftMap] = useState<MlMap | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [editError, setEditError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -105,7 +110,7 @@ export default function Planner(props: ViewProps) {
   }, [token, loadResult, refreshRecent, t]);
 
   const reset = () => {
-    setGrids({}); setBlocks(null); setMetrics(null); setHistory(emptyHistory()); setSelected(null);
+    setGrids({}); setBlocks(null); setMetrics(null); setHistory(emptyHistory()); setSelected(null); setRedrawTo(null);
     setTopology(null); setNote(null); setEditError(null); setPublished(null); setError(null);
     stats.current = { progressEvents: 0, stages: [] };
   };
@@ -114,11 +119,10 @@ export default function Planner(props: ViewProps) {
     if (!token || jid === null) return;
     const input: AreaInput = areaMode === 'grid' && area
       ? { parentCode: area.code, jurisdictionId: jid }
-      : { area: { type: 'Polygon', coordinates: [[...drawing, drawing[0]]] }, jurisdictionId: jid };
+      : { area: { type: 'Polygon', coordinates: [[...drawingArea, drawingArea[0]]] }, jurisdictionId: jid };
     reset();
     try {
       const { id } = await startJob(input, params, token);
-      setJobArea(input);
       setJob({ id, jurisdictionId: jid, parentCode: 'parentCode' in input ? input.parentCode : null, status: 'queued', stage: 'queued', progress: 0, params, createdAt: new Date().toISOString(), finishedAt: null, error: null, publishedChangeSetId: null, result: null });
       void follow(id);
     } catch (e) {
@@ -131,7 +135,6 @@ export default function Planner(props: ViewProps) {
     try {
       const j = await getJob(id, token);
       setJob(j);
-      setJobArea(j.parentCode ? { parentCode: j.parentCode, jurisdictionId: j.jurisdictionId } : null);
       if (running(j)) void follow(id);
       else await loadResult(j);
     } catch (e) {
@@ -187,6 +190,7 @@ export default function Planner(props: ViewProps) {
     setMetrics(m);
     setGrids((g) => ({ ...g, proposal: fresh }));
     setSelected((s) => (s !== null && removed.includes(s) ? null : s));
+    setRedrawTo((s) => (s !== null && removed.includes(s) ? null : s));
   };
 
   const perform = async (edit: Edit) => {
@@ -218,59 +222,57 @@ export default function Planner(props: ViewProps) {
     if (done) setHistory((h) => ({ done: [...h.done, done], undone: h.undone.slice(0, -1) }));
   };
 
-  /**
-   * Undo sends the inverse moves. The server deletes a grid that an edit emptied (a merge), so
-   * such an edit cannot be inverted there: the proposal is computed again with the same
-   * parameters and seed (deterministic) and the edits before it are replayed in one batch.
-   */
+  /** Undo sends the inverse moves: the server brings back a grid an edit emptied (a merge, a split's new part). */
   const undo = async () => {
     const e = history.done[history.done.length - 1];
     if (!e || !job || busy) return;
+    setBusy(t('pl_saving'));
     setEditError(null);
     setNote(null);
-    if (invertible(e)) {
-      setBusy(t('pl_saving'));
-      try {
-        const r = await sendMoves(job.id, e.inverse, token);
-        await applied(job.id, e.inverse, r.metrics, r.removed);
-        setHistory((h) => ({ done: h.done.slice(0, -1), undone: [...h.undone, e] }));
-      } catch (err) {
-        setEditError(t('pl_editRefused', { message: (err as Error).message }));
-      } finally {
-        setBusy(null);
-      }
-      return;
-    }
-    if (!jobArea) { setEditError(t('pl_undoNoArea')); return; }
-    const prefix = history.done.slice(0, -1);
-    setBusy(t('pl_recomputing'));
-    watch.current?.abort();
-    const ctl = new AbortController();
-    watch.current = ctl;
     try {
-      const before = blocks?.features.length ?? 0;
-      const { id } = await startJob(jobArea, job.params, token);
-      const fresh = await waitForJob(id, token, (j) => setBusy(t('pl_recomputingAt', { stage: t(stageKey(j.stage)), pct: Math.round(j.progress * 100) })), ctl.signal);
-      if (fresh.status !== 'done' || !fresh.result) throw new Error(fresh.error?.message ?? fresh.status);
-      const b = await jobBlocks(id, token);
-      if (b.features.length !== before) throw new Error(t('pl_notSame', { a: before, b: b.features.length }));
-      const moves = replayMoves(b.features.map((f) => f.properties), prefix);
-      let m = fresh.result.metrics;
-      if (moves.length > 0) m = (await sendMoves(id, moves, token)).metrics;
-      setJob(fresh);
-      setGrids({ proposal: await variantGrids(id, 'proposal', token) });
-      setBlocks({ ...b, features: applyMoves(b.features.map((f) => f.properties), moves).map((p, i) => ({ ...b.features[i], properties: p })) });
-      setMetrics(m);
-      setSelected(null);
-      setHistory((h) => ({ done: prefix, undone: [...h.undone, e] }));
-      setNote(t('pl_recomputed', { id, from: job.id, n: prefix.length }));
-      refreshRecent();
+      const r = await sendMoves(job.id, e.inverse, token);
+      await applied(job.id, e.inverse, r.metrics, r.removed);
+      setHistory((h) => ({ done: h.done.slice(0, -1), undone: [...h.undone, e] }));
     } catch (err) {
-      if ((err as Error).name !== 'AbortError') setEditError(t('pl_undoFailed', { message: (err as Error).message }));
+      setEditError(t('pl_editRefused', { message: (err as Error).message }));
     } finally {
       setBusy(null);
     }
   };
+
+  /** An edit the server computes (split, redraw): its answer lists the moves, kept for undo. */
+  const serverEdit = async (kind: 'split' | 'redraw', run: () => Promise<MoveResult>): Promise<boolean> => {
+    if (!job || busy) return false;
+    setBusy(t('pl_saving'));
+    setEditError(null);
+    setNote(null);
+    try {
+      const r = await run();
+      await applied(job.id, r.moves, r.metrics, r.removed);
+      setHistory((h) => ({ done: [...h.done, appliedEdit(kind, r.moves, r.removed)], undone: [] }));
+      if (kind === 'split') setNote(t('pl_splitDone', { n: r.moves.length }));
+      return true;
+    } catch (e) {
+      setEditError(t('pl_editRefused', { message: (e as Error).message }));
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  };
+  const split = (seq: number) => { if (job) void serverEdit('split', () => splitGrid(job.id, seq, token)); };
+  const redrawRef = useRef<(g: GeoJSON.LineString | GeoJSON.Polygon) => void>(() => undefined);
+  redrawRef.current = (g) => {
+    if (!job || selected === null || redrawTo === null) return;
+    const from = selected;
+    const to = redrawTo;
+    void serverEdit('redraw', () => redrawEdge(job.id, from, to, g, token)).then((ok) => { if (ok) setRedrawTo(null); });
+  };
+  // Drawing with terra-draw on the proposal's map while a redraw has its two grids.
+  const drawing = editMode === 'redraw' && selected !== null && redrawTo !== null && leftMap !== null && !busy;
+  useEffect(() => {
+    if (!drawing || !leftMap) return undefined;
+    return startDrawing(leftMap, shape, (g) => redrawRef.current(g));
+  }, [drawing, leftMap, shape, selected, redrawTo]);
 
   const undoRef = useRef(undo);
   undoRef.current = undo;
@@ -304,12 +306,16 @@ export default function Planner(props: ViewProps) {
   const onHoverLeft = useCallback((h: Hover | null) => setHover(h ? { side: 'left', h } : null), []);
   const onHoverRight = useCallback((h: Hover | null) => setHover(h ? { side: 'right', h } : null), []);
   const leftLayers = useMemo(() => {
-    if (!done) return areaLayers(areaMode === 'grid' ? area?.geometry ?? null : drawnClosed ? { type: 'Polygon', coordinates: [[...drawing, drawing[0]]] } : null, drawnClosed ? [] : drawing);
+    if (!done) return areaLayers(areaMode === 'grid' ? area?.geometry ?? null : drawnClosed ? { type: 'Polygon', coordinates: [[...drawingArea, drawingArea[0]]] } : null, drawnClosed ? [] : drawingArea);
     return [
-      ...gridLayers('proposal', proposal, { tolerance: tol, selected: selected !== null ? [selected] : [], pickable: editMode === 'merge', onHover: onHoverLeft, onClick: (g) => setSelected(g.seq) }),
+      ...gridLayers('proposal', proposal, {
+        tolerance: tol, selected: [selected, editMode === 'redraw' ? redrawTo : null].filter((x): x is number => x !== null),
+        pickable: editMode === 'merge' || editMode === 'split' || (editMode === 'redraw' && redrawTo === null),
+        onHover: onHoverLeft, onClick: (g) => { setSelected(g.seq); setRedrawTo(null); },
+      }),
       ...(editMode === 'move' ? blockLayer(blocks, { into: selected, onHover: onHoverLeft, onClick: (b) => moveRef.current(b.id) }) : []),
     ];
-  }, [done, proposal, tol, selected, editMode, blocks, area, areaMode, drawing, drawnClosed, onHoverLeft]);
+  }, [done, proposal, tol, selected, editMode, redrawTo, blocks, area, areaMode, drawingArea, drawnClosed, onHoverLeft]);
   const otherGrids = grids[other] ?? null;
   const rightLayers = useMemo(() => gridLayers(other, otherGrids, { tolerance: tol, pickable: true, onHover: onHoverRight }), [other, otherGrids, tol, onHoverRight]);
 
@@ -368,7 +374,7 @@ export default function Planner(props: ViewProps) {
           <SetupForm jurisdiction={jurisdiction} token={token} lang={lang} params={params} onParams={setParams}
             areaMode={areaMode} onAreaMode={(m) => { setAreaMode(m); setDrawing([]); setDrawnClosed(false); }}
             areaCode={area?.code ?? ''} onArea={setArea}
-            drawn={drawing.length} drawnClosed={drawnClosed} onFinishDrawing={() => setDrawnClosed(true)} onClearDrawing={() => { setDrawing([]); setDrawnClosed(false); }}
+            drawn={drawingArea.length} drawnClosed={drawnClosed} onFinishDrawing={() => setDrawnClosed(true)} onClearDrawing={() => { setDrawing([]); setDrawnClosed(false); }}
             busy={isRunning} onStart={() => void start()} />
         )}
         {job && isRunning && (
@@ -395,9 +401,10 @@ export default function Planner(props: ViewProps) {
                 <Findings report={topology} />
               </div>
             )}
-            <EditPanel grids={proposal} neighbours={nbrs} selected={selected} onSelect={setSelected} onMerge={merge}
-              mode={editMode} onMode={setEditMode}
-              undo={{ count: history.done.length, recompute: history.done.length > 0 && !invertible(history.done[history.done.length - 1]) }}
+            <EditPanel grids={proposal} neighbours={nbrs} selected={selected} onSelect={(seq) => { setSelected(seq); setRedrawTo(null); }} onMerge={merge}
+              onSplit={split} redraw={{ to: redrawTo, shape }} onRedrawTo={setRedrawTo} onShape={setShape}
+              mode={editMode} onMode={(m) => { setEditMode(m); setRedrawTo(null); }}
+              undo={{ count: history.done.length }}
               redo={history.undone.length} onUndo={() => void undo()} onRedo={() => void redo()}
               busy={busy} error={editError} note={note} locked={locked} />
             <PublishPanel key={job.id} job={job} token={token} disabled={busy !== null} onPublished={(r) => { setPublished(r.changeSetId); refreshRecent(); }} />
@@ -419,6 +426,7 @@ export default function Planner(props: ViewProps) {
           ),
           overlay: tooltip('right'),
         }}
+        onLeftMap={setLeftMap}
         onLeftClick={!done && areaMode === 'draw' && !drawnClosed ? (p) => setDrawing((d) => [...d, p]) : undefined}
         onError={setError} />
       {done && (

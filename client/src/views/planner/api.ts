@@ -54,7 +54,9 @@ export interface Job {
 }
 
 export interface Move { block: number; to: number }
-export interface MoveResult { changed: number[]; removed: number[]; metrics: Summary | null }
+export interface AppliedMove extends Move { from: number }
+/** The answer to every edit: grids changed, emptied (removed) and created (a split, or an emptied grid brought back), the moves applied. */
+export interface MoveResult { changed: number[]; removed: number[]; created: number[]; moves: AppliedMove[]; metrics: Summary | null }
 
 export interface Finding { kind: string; severity: 'error' | 'warning' | 'sliver'; codes: (string | null)[]; message: string; households?: number; areaM2: number | null }
 export interface TopologyReport { ok: boolean; checkedGrids: number; errors: Finding[]; warnings: Finding[]; slivers: Finding[]; householdsBand: { min: number; max: number } | null }
@@ -106,6 +108,9 @@ export const cancelJob = (id: number, token: string | null) => call<{ status: Jo
 export const variantGrids = (id: number, variant: Variant, token: string | null) => call<GridCollection>(`/api/partitions/${id}/grids?variant=${variant}`, token);
 export const jobBlocks = (id: number, token: string | null) => call<BlockCollection>(`/api/partitions/${id}/blocks`, token);
 export const sendMoves = (id: number, moves: Move[], token: string | null) => call<MoveResult>(`/api/partitions/${id}/moves`, token, { method: 'POST', body: { moves } });
+export const splitGrid = (id: number, grid: number, token: string | null) => call<MoveResult>(`/api/partitions/${id}/split`, token, { method: 'POST', body: { grid } });
+export const redrawEdge = (id: number, from: number, to: number, geometry: GeoJSON.LineString | GeoJSON.Polygon, token: string | null) =>
+  call<MoveResult>(`/api/partitions/${id}/redraw`, token, { method: 'POST', body: { from, to, geometry } });
 export const publishJob = (id: number, acceptWarnings: boolean, summary: string, token: string | null) =>
   call<PublishResult>(`/api/partitions/${id}/publish`, token, { method: 'POST', body: { acceptWarnings, summary } });
 

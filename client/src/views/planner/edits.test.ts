@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockProps, GridFeature } from './api.ts';
-import { applyMoves, invertible, mergeEdit, moveEdit, neighbours, replayMoves } from './edits.ts';
+import { appliedEdit, applyMoves, mergeEdit, moveEdit, neighbours } from './edits.ts';
 
 const block = (id: number, gridSeq: number): BlockProps => ({ id, face: id, zone: 1, households: 10, population: 27, gridSeq });
 const square = (seq: number, x: number, y: number, w = 1): GridFeature => ({
@@ -32,17 +32,12 @@ describe('planner edits', () => {
     expect(() => moveEdit(blocks, [3], 2)).toThrow('nothing to move');
   });
 
-  it('an edit that removed a grid is not invertible; replay composes the earlier edits into one batch', () => {
-    const first = { ...moveEdit(blocks, [2], 2), removed: [] };
-    const merge = { ...mergeEdit(applyMoves(blocks, first.moves), 3, 2), removed: [3] };
-    expect(invertible(first)).toBe(true);
-    expect(invertible(merge)).toBe(false);
-    // Back and forth in history: block 2 goes to 2 then to 1 again → no move at all.
-    const back = { ...moveEdit(applyMoves(blocks, first.moves), [2], 1), removed: [] };
-    expect(replayMoves(blocks, [first])).toEqual([{ block: 2, to: 2 }]);
-    expect(replayMoves(blocks, [first, back])).toEqual([]);
-    expect(replayMoves(blocks, [first, merge])).toEqual([{ block: 2, to: 2 }, { block: 5, to: 2 }]);
-    expect(() => replayMoves(blocks.slice(0, 1), [first])).toThrow('not in the recomputed');
+  it('a split or redraw the server computed becomes moves and their exact inverse', () => {
+    const e = appliedEdit('split', [{ block: 1, from: 1, to: 7 }, { block: 2, from: 1, to: 7 }]);
+    expect(e).toMatchObject({ kind: 'split', into: 7, from: [1] });
+    expect(e.moves).toEqual([{ block: 1, to: 7 }, { block: 2, to: 7 }]);
+    expect(applyMoves(applyMoves(blocks, e.moves), e.inverse)).toEqual(blocks);
+    expect(() => appliedEdit('redraw', [])).toThrow('nothing moved');
   });
 
   it('neighbours share an edge (two vertices), not a corner', () => {

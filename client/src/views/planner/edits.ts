@@ -1,21 +1,21 @@
-import type { BlockProps, GridFeature, Move } from './api.ts';
+import type { AppliedMove, BlockProps, GridFeature, Move } from './api.ts';
 
 /**
- * The planner's edits of a proposal, as the server's only edit (POST …/moves) expresses them:
- * blocks moving between grids. Undo sends the inverse moves; redo the moves again. An edit
- * that emptied a grid (a merge) cannot be inverted on the server, which deletes the emptied
- * grid: its undo recomputes the proposal with the same parameters and seed (deterministic) and
- * replays the edits before it (see `replayMoves`).
+ * The planner's edits of a proposal. Every edit is, on the server, blocks moving between grids
+ * (a merge, a move, a split, a redrawn edge), so every edit has an exact inverse: the same
+ * blocks moving back. The server keeps an emptied grid's seq and code, and a move into it brings
+ * it back, so undo sends the inverse moves and redo the moves again (`POST …/moves`), both at
+ * once, without recomputing the proposal.
  */
 export interface Edit {
-  kind: 'merge' | 'move';
+  kind: 'merge' | 'move' | 'split' | 'redraw';
   /** The grid (seq) that receives the blocks. */
   into: number;
   /** The grids (seqs) the blocks came from. */
   from: number[];
   moves: Move[];
   inverse: Move[];
-  /** Grids the server removed when the edit was applied (set after it was). */
+  /** Grids the server removed (emptied) when the edit was applied (set after it was). */
   removed: number[];
 }
 
@@ -53,21 +53,16 @@ export function applyMoves(blocks: BlockProps[], moves: Move[]): BlockProps[] {
   return blocks.map((b) => (to.has(b.id) ? { ...b, gridSeq: to.get(b.id)! } : b));
 }
 
-/** One batch of moves that takes a fresh copy of the proposal (`base`) to the state after `edits`. */
-export function replayMoves(base: BlockProps[], edits: Edit[]): Move[] {
-  const final = new Map<number, number>();
-  for (const e of edits) for (const m of e.moves) final.set(m.block, m.to);
-  const start = new Map(base.map((b) => [b.id, b.gridSeq]));
-  const moves: Move[] = [];
-  for (const [block, to] of final) {
-    if (!start.has(block)) throw new Error(`block ${block} is not in the recomputed proposal`);
-    if (start.get(block) !== to) moves.push({ block, to });
-  }
-  return moves.sort((a, b) => a.block - b.block);
+/** An edit the server computed (split, redraw): the moves it applied, with where each block came from. */
+export function appliedEdit(kind: 'split' | 'redraw', moves: AppliedMove[], removed: number[] = []): Edit {
+  if (moves.length === 0) throw new Error('nothing moved');
+  return {
+    kind, into: moves[0].to, from: [...new Set(moves.map((m) => m.from))],
+    moves: moves.map((m) => ({ block: m.block, to: m.to })),
+    inverse: moves.map((m) => ({ block: m.block, to: m.from })),
+    removed,
+  };
 }
-
-/** Whether an edit can be undone by sending its inverse (no grid disappeared). */
-export const invertible = (e: Edit) => e.removed.length === 0;
 
 const key = (p: GeoJSON.Position) => `${p[0].toFixed(7)},${p[1].toFixed(7)}`;
 

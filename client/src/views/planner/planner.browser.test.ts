@@ -111,12 +111,126 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     expect(await page.locator('[data-testid="pl-published"]').count()).toBe(0);
     await page.screenshot({ path: artifactPath('planner-merged-refused.png') });
 
+    // Undo is the inverse moves: the emptied grid comes back at once, on the same job.
     await page.click('[data-testid="pl-undo"]');
-    await expect.poll(() => value('grids', 'proposal'), { timeout: 90_000 }).toBe(n);
+    await expect.poll(() => value('grids', 'proposal'), { timeout: 30_000 }).toBe(n);
     expect(await value('bandShare', 'proposal')).toBe(band);
-    expect(await page.locator('[data-testid="pl-note"]').textContent()).toMatch(/recomputed with the same seed/);
-    expect(await page.evaluate(() => window.__wanggePlanner!.jobId)).not.toBe(firstJob);
+    expect(await page.evaluate(() => window.__wanggePlanner!.jobId)).toBe(firstJob);
     expect(await page.locator('[data-testid="pl-redo"]').isEnabled()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('splits a grid into two (metrics and topology check refreshed) and undoes the split', async () => {
+    const n = await value('grids', 'proposal');
+    const jobId = await page.evaluate(() => window.__wanggePlanner!.jobId);
+    await page.click('[data-testid="pl-mode-split"]');
+    // The grid with the most blocks: it can be split.
+    const blocks = await apiCall<{ features: { properties: { id: number; gridSeq: number } }[] }>('GET', `/api/partitions/${jobId}/blocks`, admin);
+    const flagged = new Set((await apiCall<{ features: { properties: { seq: number; flag: string | null } }[] }>('GET', `/api/partitions/${jobId}/grids`, admin))
+      .features.filter((f) => f.properties.flag).map((f) => f.properties.seq));
+    const count = new Map<number, number>();
+    for (const b of blocks.features) if (!flagged.has(b.properties.gridSeq)) count.set(b.properties.gridSeq, (count.get(b.properties.gridSeq) ?? 0) + 1);
+    const seq = [...count].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
+    await page.click(`[data-testid="pl-grid-row"][data-seq="${seq}"]`);
+    const topologyBefore = await page.locator('[data-testid="pl-topology"]').textContent();
+    await page.click('[data-testid="pl-split"]');
+    await expect.poll(() => value('grids', 'proposal'), { timeout: 30_000 }).toBe(n + 1);
+    await expect.poll(() => page.locator('[data-testid="pl-grid-row"]').count()).toBe(n + 1);
+    expect(await page.locator('[data-testid="pl-edit-error"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="pl-note"]').textContent()).toMatch(/Split: \d+ block/);
+    const server = await apiCall<{ result: { metrics: { grids: number } } }>('GET', `/api/partitions/${jobId}`, admin);
+    expect(server.result.metrics.grids).toBe(n + 1);
+    // The topology check ran again on the edited proposal.
+    await expect.poll(() => page.locator('[data-testid="pl-topology"]').textContent(), { timeout: 30_000 }).not.toBe(topologyBefore);
+    await page.screenshot({ path: artifactPath('planner-split.png') });
+    await page.click('[data-testid="pl-undo"]');
+    await expect.poll(() => value('grids', 'proposal'), { timeout: 30_000 }).toBe(n);
+    await expect.poll(() => page.locator('[data-testid="pl-grid-row"]').count()).toBe(n);
+    expect(errors).toEqual([]);
+  });
+
+  it('redraws an edge with a polygon drawn with the mouse (terra-draw), then undoes it', async () => {
+    type Poly = { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | number[][][][] };
+    const jobId = await page.evaluate(() => window.__wanggePlanner!.jobId);
+    const grids = await apiCall<{ features: { geometry: Poly; properties: { seq: number; households: number } }[] }>('GET', `/api/partitions/${jobId}/grids`, admin);
+    const blocks = await apiCall<{ features: { geometry: { coordinates: number[][][] }; properties: { id: number; gridSeq: number } }[] }>('GET', `/api/partitions/${jobId}/blocks`, admin);
+    const key = (p: number[]) => `${p[0].toFixed(7)},${p[1].toFixed(7)}`;
+    const vertices = new Map<number, Set<string>>();
+    for (const g of grids.features) {
+      const polys = (g.geometry.type === 'Polygon' ? [g.geometry.coordinates] : g.geometry.coordinates) as number[][][][];
+      vertices.set(g.properties.seq, new Set(polys.flat(2).map(key)));
+    }
+    // Blocks of a grid A with an edge (two shared vertices) on a neighbour B.
+    const cands: { a: number; b: number; at: [number, number] }[] = [];
+    for (const blk of blocks.features) {
+      const ring = blk.geometry.coordinates[0];
+      for (const [seq, vs] of vertices) {
+        if (seq === blk.properties.gridSeq || ring.filter((p) => vs.has(key(p))).length < 2) continue;
+        const at: [number, number] = [ring.slice(0, -1).reduce((s, p) => s + p[0], 0) / (ring.length - 1), ring.slice(0, -1).reduce((s, p) => s + p[1], 0) / (ring.length - 1)];
+        cands.push({ a: blk.properties.gridSeq, b: seq, at });
+      }
+    }
+    expect(cands.length).toBeGreaterThan(0);
+    await page.click('[data-testid="pl-mode-redraw"]');
+    const pane = (await page.locator('[data-testid="pane-left"]').boundingBox())!;
+    const R = 14;
+    let chosen: { a: number; b: number; corners: [number, number][] } | null = null;
+    for (const c of cands.slice(0, 30)) {
+      await page.click(`[data-testid="pl-grid-row"][data-seq="${c.a}"]`);
+      const to = page.locator(`[data-testid="pl-redraw-to-${c.b}"]`);
+      if (!(await to.count())) continue;
+      if ((await to.getAttribute('aria-pressed')) !== 'true') await to.click();
+      await page.click('[data-testid="pl-shape-polygon"]');
+      await page.waitForFunction(() => Boolean(window.__wanggePlannerDraw));
+      // The square of ±R px around the block's point, in map coordinates; tried through the API
+      // first (and undone at once), so the mouse draws one the server accepts.
+      const { px, ring } = await page.evaluate(([lng, lat, r]) => {
+        const map = window.__wanggePlannerDraw!.map;
+        const p = map.project([lng, lat]);
+        const corners = [[-r, -r], [r, -r], [r, r], [-r, r]].map(([dx, dy]) => [p.x + dx, p.y + dy]);
+        const ll = corners.map(([x, y]) => { const q = map.unproject([x, y]); return [q.lng, q.lat]; });
+        return { px: corners, ring: [...ll, ll[0]] };
+      }, [c.at[0], c.at[1], R] as const);
+      if (px.some(([x, y]) => x < 5 || y < 5 || x > pane.width - 5 || y > pane.height - 5)) continue;
+      const res = await fetch(`${baseUrl}/api/partitions/${jobId}/redraw`, {
+        method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ from: c.a, to: c.b, geometry: { type: 'Polygon', coordinates: [ring] } }),
+      });
+      if (!res.ok) continue;
+      const tried = (await res.json()) as { moves: { block: number; from: number }[] };
+      await apiCall('POST', `/api/partitions/${jobId}/moves`, admin, { moves: tried.moves.map((m) => ({ block: m.block, to: m.from })) });
+      chosen = { a: c.a, b: c.b, corners: px as [number, number][] };
+      break;
+    }
+    expect(chosen, 'no block along an edge that the server lets move').not.toBeNull();
+    const { a, b, corners } = chosen!;
+    const owner = async (seq: number) => (await apiCall<{ features: { properties: { id: number; gridSeq: number } }[] }>('GET', `/api/partitions/${jobId}/blocks`, admin))
+      .features.filter((f) => f.properties.gridSeq === seq).map((f) => f.properties.id).sort((x, y) => x - y);
+    const ofB = await owner(b);
+    const undos = async () => Number((await page.locator('[data-testid="pl-undo"]').textContent())?.match(/\((\d+)\)/)?.[1]);
+    const undoCount = await undos();
+    const n = await value('grids', 'proposal');
+    // Draw with the mouse: four corners, then the first again to close.
+    for (const [x, y] of [...corners, corners[0]]) {
+      await page.mouse.move(pane.x + x, pane.y + y, { steps: 4 });
+      await page.waitForTimeout(150);
+      await page.mouse.down();
+      await page.mouse.up();
+      await page.waitForTimeout(350);
+    }
+    await page.screenshot({ path: artifactPath('planner-redraw.png') });
+    await expect.poll(undos, { timeout: 30_000 }).toBe(undoCount + 1).catch(async (e) => {
+      console.log('DEBUG redraw', JSON.stringify(await page.evaluate(() => window.__wanggePlannerDraw?.draw.getSnapshot() ?? null)), await page.locator('.pl-edit').innerText());
+      throw e;
+    });
+    expect(await page.locator('[data-testid="pl-edit-error"]').count()).toBe(0);
+    const moved = await owner(b);
+    expect(moved.length).toBeGreaterThan(ofB.length);
+    expect(await value('grids', 'proposal')).toBe(n);
+    await page.click('[data-testid="pl-undo"]');
+    await expect.poll(() => owner(b), { timeout: 30_000 }).toEqual(ofB);
+    expect(await undos()).toBe(undoCount);
+    expect(a).not.toBe(b);
     expect(errors).toEqual([]);
   });
 
