@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark in scripts/bench/*.ts, on the embedded PostGIS and, when
  * DATABASE_URL is set, on that server too (in a fresh database that is dropped afterwards).
  * Figures are printed, never asserted; where it means something, each is put beside the bare
- * database work it wraps (a ratio). `npm run bench -- locate tiles` runs only those files.
+ * database work it wraps (a ratio). `npm run bench -- locate tiles` runs only those files;
+ * WANGGE_BENCH_DB=postgres (or embedded) runs on that database only.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -43,7 +44,8 @@ async function withDatabase(kind: 'embedded' | 'postgres', fn: (db: Db) => Promi
 }
 
 async function main(): Promise<void> {
-  const kinds: ('embedded' | 'postgres')[] = process.env.DATABASE_URL ? ['postgres', 'embedded'] : ['embedded'];
+  const all: ('embedded' | 'postgres')[] = process.env.DATABASE_URL ? ['postgres', 'embedded'] : ['embedded'];
+  const kinds = all.filter((k) => !process.env.WANGGE_BENCH_DB || k === process.env.WANGGE_BENCH_DB);
   console.log(`# Wangge benchmarks — ${new Date().toISOString()}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
   for (const kind of kinds) {
     await withDatabase(kind, async (db) => {

@@ -23,6 +23,8 @@ export interface MapViewProps {
   attribution: string;
   /** Draw the incidents tileset (needs a signed-in role). */
   incidents?: boolean;
+  /** Show or hide the incidents tileset without rebuilding the map (the wall's rotating views). */
+  incidentsVisible?: boolean;
   /** Fit to these bounds instead of the whole jurisdiction. */
   focus?: [number, number, number, number] | null;
   /** More deck.gl layers from the view (incidents, hot spots …), drawn above the labels' tier. */
@@ -31,6 +33,8 @@ export interface MapViewProps {
   /** Cap on the device pixel ratio (walls at 4K/8K stay smooth with software or modest GPUs). */
   pixelRatio?: number;
   onState?(state: MapState): void;
+  /** Once, when the map has first drawn its style and tiles. */
+  onReady?(): void;
   onError?(message: string): void;
 }
 
@@ -49,6 +53,7 @@ export function MapView(props: MapViewProps) {
   const mapRef = useRef<MlMap | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
   const zoomsRef = useRef<number[]>([]);
+  const loadedRef = useRef(false);
   const [labels, setLabels] = useState<GridLabel[]>([]);
   const [tier, setTier] = useState(1);
   const propsRef = useRef(props);
@@ -96,12 +101,19 @@ export function MapView(props: MapViewProps) {
       };
       map.on('zoom', report);
       map.on('load', report);
+      map.on('load', () => {
+        loadedRef.current = true;
+        setIncidentsVisible(map, propsRef.current.incidentsVisible ?? true);
+      });
       map.on('idle', () => {
         // Only a changed set of labels updates the overlay: a new array on every idle would
         // redraw the map, which fires idle again — a still map must stay still.
         const next = collectLabels(map);
         setLabels((prev) => (sameLabels(prev, next) ? prev : next));
-        if (window.__wangge) window.__wangge.ready = true;
+        if (window.__wangge && !window.__wangge.ready) {
+          window.__wangge.ready = true;
+          propsRef.current.onReady?.();
+        }
       });
       map.on('error', (e) => propsRef.current.onError?.(e.error?.message ?? 'map error'));
       // Edits bump the tilesets' data versions; new versions mean new tile URLs, never stale tiles.
@@ -120,9 +132,15 @@ export function MapView(props: MapViewProps) {
       if (timer) clearInterval(timer);
       mapRef.current?.remove();
       mapRef.current = null;
+      loadedRef.current = false;
     };
     // The map is rebuilt only when what its style or tiles depend on changes.
   }, [props.token, props.theme, props.tiers, props.attribution, props.incidents, props.pixelRatio]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (map && loadedRef.current) setIncidentsVisible(map, props.incidentsVisible ?? true);
+  }, [props.incidentsVisible]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -136,6 +154,14 @@ export function MapView(props: MapViewProps) {
   }, [labels, tier, props.lang, props.theme, props.layers, props.labelScale]);
 
   return <div ref={container} className="map" data-testid="map" />;
+}
+
+const INCIDENT_LAYERS = ['incidents-bins', 'incidents-points'];
+
+function setIncidentsVisible(map: MlMap, visible: boolean): void {
+  for (const id of INCIDENT_LAYERS) {
+    if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
+  }
 }
 
 /** The zoom at which the tileset's bounds fill the container. */

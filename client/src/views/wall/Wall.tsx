@@ -6,12 +6,16 @@ import { LangContext, useT } from '../../i18n/index.ts';
 import { MapView } from '../../map/MapView.tsx';
 import { useLiveEvents, usePolled, type LiveEvent } from './live.ts';
 import { Chart30, Clock, Emerging, Kpis, Ranking, Ticker, type EmergingAnswer, type WallSummary } from './panels.tsx';
-import { parseWallParams, stageScale } from './params.ts';
+import { fetchTileJson } from '../../map/tilesets.ts';
+import { hexResFor, parseWallParams, stageScale, wallSlides, type WallView } from './params.ts';
+import { ViewLegend, viewLayers, type WallGi, type WallH3 } from './views.tsx';
 import { addPulse, lightColour, prunePulses, pulseLayers, type Pulse } from './pulses.ts';
 import './wall.css';
 
 const SUMMARY_EVERY_MS = 30_000;
 const EMERGING_EVERY_MS = 10 * 60_000;
+const HOTSPOTS_EVERY_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
 /** Live events nudge the figures, but a burst must not turn into a burst of summary requests. */
 const NUDGE_MIN_MS = 5_000;
 const BANNER_MS = 20_000;
@@ -22,7 +26,7 @@ interface Banner { key: string; text: string; at: number }
 declare global {
   interface Window {
     /** Counters for the browser tests and the wall benchmark. */
-    __wanggeWall?: { liveEvents: number; pulses: number; banners: number; summaryAt: string | null; stale: boolean; area: string | null };
+    __wanggeWall?: { liveEvents: number; pulses: number; banners: number; summaryAt: string | null; stale: boolean; area: string | null; view: string; viewCells: number };
   }
 }
 
@@ -33,8 +37,9 @@ export default function Wall(props: { token: string | null }) {
   const params = useMemo(() => parseWallParams(location.search, Intl.DateTimeFormat().resolvedOptions().timeZone), []);
   const token = params.kiosk ?? props.token;
   const [scale, setScale] = useState(() => stageScale(innerWidth, innerHeight));
-  const [areaIndex, setAreaIndex] = useState(0);
-  const area = params.areas[areaIndex % params.areas.length];
+  const slides = useMemo(() => wallSlides(params), [params]);
+  const [slideIndex, setSlideIndex] = useState(0);
+  const { area, view } = slides[slideIndex % slides.length];
   const [jurisdiction, setJurisdiction] = useState<JurisdictionInfo | null>(null);
   const [areaInfo, setAreaInfo] = useState<{ name: string; nameEn: string | null; bounds: [number, number, number, number] } | null>(null);
   const [pulses, setPulses] = useState<Pulse[]>([]);
@@ -52,10 +57,10 @@ export default function Wall(props: { token: string | null }) {
   }, []);
 
   useEffect(() => {
-    if (params.areas.length < 2) return undefined;
-    const timer = setInterval(() => setAreaIndex((i) => i + 1), params.rotateSeconds * 1000);
+    if (slides.length < 2) return undefined;
+    const timer = setInterval(() => setSlideIndex((i) => i + 1), params.rotateSeconds * 1000);
     return () => clearInterval(timer);
-  }, [params]);
+  }, [slides, params.rotateSeconds]);
 
   useEffect(() => { void loadJurisdiction(token).then(setJurisdiction); }, [token]);
   useEffect(() => {
@@ -70,12 +75,27 @@ export default function Wall(props: { token: string | null }) {
       .catch(() => setAreaInfo(null));
   }, [area, token]);
 
+  // The slow analyses wait for the map's first paint: on one database connection (embedded)
+  // they would otherwise queue ahead of the first tiles.
+  const [mapReady, setMapReady] = useState(false);
+  const onMapReady = useCallback(() => setMapReady(true), []);
   const areaQs = area ? `&area=${encodeURIComponent(area)}` : '';
   const summary = usePolled<WallSummary>(token ? `/api/wall/summary?tz=${encodeURIComponent(params.tz)}${areaQs}` : null, token, SUMMARY_EVERY_MS, nudge);
   const emergingFrom = useMemo(() => new Date(Date.now() - 12 * 7 * 86_400_000).toISOString().slice(0, 10), []);
   const emerging = usePolled<EmergingAnswer>(
-    token ? `/api/hotspots/emerging?unit=h3&res=9&step=week&from=${emergingFrom}${area ? `&grid=${encodeURIComponent(area)}` : ''}` : null,
+    token && mapReady ? `/api/hotspots/emerging?unit=h3&res=9&step=week&from=${emergingFrom}${area ? `&grid=${encodeURIComponent(area)}` : ''}` : null,
     token, EMERGING_EVERY_MS);
+
+  // Hot spots and the heatmap cover the last 30 days of the area in view, on H3 cells sized to it.
+  const last30 = useMemo(() => new Date(Date.now() - 30 * DAY_MS).toISOString().slice(0, 10), []);
+  const areaGrid = area ? `&grid=${encodeURIComponent(area)}` : '';
+  const [jurisdictionBounds, setJurisdictionBounds] = useState<[number, number, number, number] | null>(null);
+  useEffect(() => { void fetchTileJson('grids', token).then((tj) => setJurisdictionBounds(tj.bounds)).catch(() => undefined); }, [token]);
+  const viewBounds = area ? areaInfo?.bounds : jurisdictionBounds;
+  const res = viewBounds ? hexResFor(viewBounds) : null;
+  const wants = (v: WallView) => !!token && mapReady && res !== null && params.views.includes(v);
+  const gi = usePolled<WallGi>(wants('hotspots') ? `/api/hotspots/gi?unit=h3&res=${res}&from=${last30}${areaGrid}` : null, token, HOTSPOTS_EVERY_MS);
+  const h3 = usePolled<WallH3>(wants('heat') ? `/api/hotspots/h3?res=${res}&from=${last30}${areaGrid}` : null, token, HOTSPOTS_EVERY_MS);
 
   const onEvent = useCallback((e: LiveEvent) => {
     liveCount.current += 1;
@@ -116,9 +136,10 @@ export default function Wall(props: { token: string | null }) {
     return () => cancelAnimationFrame(frame);
   }, [pulses.length > 0, banners.length > 0]);
 
-  const layers = useMemo(() => (pulses.length > 0 ? pulseLayers(pulses, now, Math.max(scale, 0.5)) : []), [pulses, now, scale]);
+  const mapLayers = useMemo(() => viewLayers(view, gi.data, h3.data), [view, gi.data, h3.data]);
+  const layers = useMemo(() => (pulses.length > 0 ? [...mapLayers, ...pulseLayers(pulses, now, Math.max(scale, 0.5))] : mapLayers), [mapLayers, pulses, now, scale]);
   const stale = summary.stale || (!!token && !live.connected && Date.now() - live.since > 15_000);
-  window.__wanggeWall = { liveEvents: liveCount.current, pulses: pulses.length, banners: banners.length, summaryAt: summary.data?.generatedAt ?? null, stale, area };
+  window.__wanggeWall = { liveEvents: liveCount.current, pulses: pulses.length, banners: banners.length, summaryAt: summary.data?.generatedAt ?? null, stale, area, view, viewCells: view === 'hotspots' ? (gi.data?.features.filter((u) => u.gi_class !== 0).length ?? 0) : view === 'heat' ? (h3.data?.cells.length ?? 0) : 0 };
 
 
   const tiers = Math.max(jurisdiction?.tiers.length ?? 0, 3);
@@ -129,12 +150,13 @@ export default function Wall(props: { token: string | null }) {
   if (!token) return <div className="wall wall-message" data-testid="wall-signin">{t('wallSignIn')}</div>;
   return (
     <div className="wall" data-testid="wall">
-      <MapView token={token} lang={lang} theme="dark" tiers={tiers} attribution={t('attribution')} incidents={params.layers.incidents}
-        focus={areaInfo?.bounds ?? null} layers={layers} labelScale={1.6 * Math.max(scale, 0.6)} pixelRatio={pixelRatio} />
+      <MapView token={token} lang={lang} theme="dark" tiers={tiers} attribution={t('attribution')} incidents={params.layers.incidents} incidentsVisible={view === 'lights'}
+        focus={areaInfo?.bounds ?? null} layers={layers} labelScale={1.6 * Math.max(scale, 0.6)} pixelRatio={pixelRatio} onReady={onMapReady} />
       <div className="stage" style={{ transform: `translate(-50%, -50%) scale(${scale})` }}>
         <header className="wall-title">
           <h1>{t('wallTitle')}</h1>
           <span className="place" data-testid="wall-place">{placeName}</span>
+          {params.views.length > 1 && <span className="view-name" data-testid="wall-view">{t(`wallView_${view}`)}</span>}
           <span className={`live ${live.connected ? 'on' : 'off'}`}>{live.connected ? t('liveConnected') : t('liveDisconnected')}</span>
           <Clock lang={lang} tz={params.tz} />
         </header>
@@ -143,6 +165,7 @@ export default function Wall(props: { token: string | null }) {
         <div className="banners" aria-live="assertive">
           {banners.map((b) => <div key={b.key} className="banner" data-testid="wall-banner">⚠ {b.text}</div>)}
         </div>
+        <ViewLegend view={view} gi={gi.data} giError={gi.error} h3={h3.data} />
         <aside className="col left">
           <Kpis summary={summary.data} />
           <Chart30 summary={summary.data} />

@@ -2,6 +2,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiCall, artifactPath, baseUrl, browserSkip, launch, pixelStats, waitForMap } from '../../../test/browser.ts';
 
+const deckLayerIds = (page: Page) => page.evaluate(() => (window.__wangge!.overlay as unknown as { _props: { layers: { id: string }[] } })._props.layers.map((l) => l.id));
+const incidentVisibility = (page: Page) => page.evaluate(() => window.__wangge!.map.getLayoutProperty('incidents-bins', 'visibility') ?? 'visible');
+
 describe.skipIf(Boolean(browserSkip))('map wall in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
@@ -114,6 +117,46 @@ describe.skipIf(Boolean(browserSkip))('map wall in headless Chromium', () => {
       }
     });
   }
+
+  it('shows the Gi* hot spots of the last 30 days with their legend, incident tiles hidden', { timeout: 120_000 }, async () => {
+    const other = await browser.newPage({ viewport: { width: 960, height: 540 } });
+    other.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await other.goto(`${baseUrl}${kioskUrl}&lang=en&views=hotspots`);
+      await waitForMap(other);
+      await expect.poll(() => deckLayerIds(other), { timeout: 60_000 }).toContain('analyst-gi');
+      expect(await incidentVisibility(other)).toBe('none');
+      // The legend's six classes, with counts that add up to the significant cells drawn.
+      await expect.poll(() => other.locator('[data-testid="wall-legend"] li').count()).toBe(6);
+      const counts = (await other.locator('[data-testid="wall-legend"] li b').allTextContents()).map(Number);
+      const significant = await other.evaluate(() => window.__wanggeWall!.viewCells);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(significant);
+      expect(significant).toBeGreaterThan(0);
+      await other.screenshot({ path: artifactPath('wall-view-hotspots.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('turns between views on a timer by itself: incident lights, then the heatmap, then the lights again', { timeout: 120_000 }, async () => {
+    const other = await browser.newPage({ viewport: { width: 960, height: 540 } });
+    other.on('pageerror', (e) => errors.push(e.message));
+    const viewName = () => other.locator('[data-testid="wall-view"]').textContent();
+    try {
+      await other.goto(`${baseUrl}${kioskUrl}&lang=en&views=lights,heat&rotate=10`);
+      await waitForMap(other);
+      await expect.poll(viewName, { timeout: 20_000 }).toContain('heatmap');
+      await expect.poll(() => incidentVisibility(other)).toBe('none');
+      await expect.poll(viewName, { timeout: 20_000 }).toContain('Incident lights');
+      await expect.poll(() => incidentVisibility(other)).toBe('visible');
+      expect(await deckLayerIds(other)).not.toContain('analyst-heatmap');
+      expect(await other.locator('[data-testid="wall-legend"]').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
 
   it('refuses a revoked kiosk token with a clear message', async () => {
     const created = await apiCall<{ id: string; url: string }>('POST', '/api/kiosk-tokens', admin, { name: 'to revoke' });
