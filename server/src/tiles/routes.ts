@@ -112,8 +112,10 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
     const arg = area ?? (source.includes('$6') ? figures : null);
     const r = await renderTile(db, db.kind, { source, z, x, y, cap: config.WANGGE_TILE_FEATURE_CAP, arg, layers: t.dependsOn });
     // The tile holds the data of the version its own query read: key and label it by that one.
-    const got = r.version ?? v;
-    if (got !== v) versions.learn(t.dependsOn, got);
+    // Except where cells were prepared for v: they hold data of v or later, not necessarily of the
+    // snapshot's version, so the tile stays filed under v (the next version prepares anew).
+    if (r.version !== null && r.version !== v) versions.learn(t.dependsOn, r.version);
+    const got = t.preparer ? v : (r.version ?? v);
     const tile: CachedTile = { body: r.body, truncated: r.truncated };
     cache.set(`${t.id}/${z}/${x}/${y}/${got}/${variant}`, tile);
     const etag = `"${t.id}-${z}-${x}-${y}-${got}-${variant}"`;
