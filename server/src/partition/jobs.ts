@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../core/db.ts';
 import type { EventBus } from '../core/events.ts';
-import { withSignal } from './abort.ts';
+import { abortableDb, withSignal } from './abort.ts';
 import { Cancelled, runPartition } from './engine.ts';
 
 /**
@@ -25,8 +25,9 @@ export class PartitionJobs {
   /**
    * Cancels a job: it is marked `cancelled` at once; a queued one never starts, a running one is
    * aborted (its AbortSignal is checked between the engine's stages and inside the long loops of
-   * the regionalisation, the local search and the baselines; a running SQL statement finishes
-   * first), stores no result and frees the runner for the next job.
+   * the regionalisation, the local search and the baselines, and before every SQL statement; the
+   * statement that is running finishes first), stores no result and frees the runner for the
+   * next job.
    */
   async cancel(id: number): Promise<void> {
     this.cancelled.add(id);
@@ -53,7 +54,7 @@ export class PartitionJobs {
     try {
       await this.db.query(`UPDATE partition_jobs SET status = 'running', stage = 'starting', progress = 0 WHERE id = $1 AND status = 'queued'`, [id]);
       publish('running', 'starting', 0);
-      const result = await withSignal(controller.signal, () => runPartition(this.db, id, {
+      const result = await withSignal(controller.signal, () => runPartition(abortableDb(this.db, controller.signal), id, {
         isCancelled: () => controller.signal.aborted,
         onProgress: async (stage, progress) => {
           await this.db.query(`UPDATE partition_jobs SET stage = $2, progress = $3 WHERE id = $1 AND status = 'running'`, [id, stage, progress]);
