@@ -11,8 +11,9 @@ import { openDatabase } from '../server/src/core/runtime.ts';
 
 const BATCH = 2000;
 // Derived tables: the target's triggers rebuild the counts as the incidents arrive, and the H3
-// side tables refill themselves when an analysis needs them.
-const SKIP = new Set(['schema_migrations', 'spatial_ref_sys', 'incident_cells', 'grid_incident_counts', 'incident_h3', 'household_h3']);
+// side tables refill themselves when an analysis needs them; the hot-spot tile cells (and the
+// versions they were computed at: both or neither) are recomputed by the first tile that needs them.
+const SKIP = new Set(['schema_migrations', 'spatial_ref_sys', 'incident_cells', 'grid_incident_counts', 'incident_h3', 'household_h3', 'hotspot_cells', 'hotspot_cell_versions']);
 
 async function tablesInDependencyOrder(db: Db): Promise<string[]> {
   const { rows: tables } = await db.query<{ name: string }>(
