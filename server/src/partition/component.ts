@@ -1,3 +1,4 @@
+import { consolidateFaces } from './faces.ts';
 import { shuffle } from './rng.ts';
 import type { RegionalizeInput } from './regionalize.ts';
 
@@ -7,9 +8,11 @@ import type { RegionalizeInput } from './regionalize.ts';
  */
 
 /** A node of the block graph: one or more units merged (empty units joined their neighbour). */
-export interface Node { w: number; x: number; y: number; area: number; zone: number; units: number[]; nbrs: Map<number, number>; hard: Map<number, number> }
+export interface Node { w: number; /** The barrier face of its first unit (faces.ts). */ face: number; x: number; y: number; area: number; zone: number; units: number[]; nbrs: Map<number, number>; hard: Map<number, number> }
 
 const MAX_PASSES = 60;
+/** Rounds of block consolidation (faces.ts), each followed by the single-unit search again. */
+const CONSOLIDATE_ROUNDS = 4;
 /** Independent seedings per component; the best (fewest regions out of band, then lowest cost) wins. */
 const RESTARTS = 6;
 
@@ -83,38 +86,48 @@ function partitionComponent(nodes: Node[], comp: number[], k: number, input: Reg
     }
     return seen.size === set.size - 1;
   };
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    input.signal?.throwIfAborted();
-    let moved = 0;
-    for (const u of shuffle(comp.slice(), random)) {
-      const a = region.get(u) as number;
-      const wu = nodes[u].w;
-      const toRegion = new Map<number, number>();
-      let stay = 0;
-      for (const [m, c] of nodes[u].nbrs) {
-        const rm = region.get(m);
-        if (rm === undefined) continue;
-        if (rm === a) stay += c;
-        else toRegion.set(rm, (toRegion.get(rm) ?? 0) + c);
+  const localSearch = () => {
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      input.signal?.throwIfAborted();
+      let moved = 0;
+      for (const u of shuffle(comp.slice(), random)) {
+        const a = region.get(u) as number;
+        const wu = nodes[u].w;
+        const toRegion = new Map<number, number>();
+        let stay = 0;
+        for (const [m, c] of nodes[u].nbrs) {
+          const rm = region.get(m);
+          if (rm === undefined) continue;
+          if (rm === a) stay += c;
+          else toRegion.set(rm, (toRegion.get(rm) ?? 0) + c);
+        }
+        if (toRegion.size === 0) continue;
+        let bestB = -1;
+        let bestDelta = -1e-9;
+        for (const [b, cb] of toRegion) {
+          const dBal = penalty(rw[a] - wu, t, lo, hi) + penalty(rw[b] + wu, t, lo, hi) - penalty(rw[a], t, lo, hi) - penalty(rw[b], t, lo, hi);
+          const dCut = (stay - cb) / scale;
+          const delta = dBal + dCut;
+          if (delta < bestDelta) { bestDelta = delta; bestB = b; }
+        }
+        if (bestB < 0 || !connectedWithout(a, u)) continue;
+        region.set(u, bestB);
+        members[a].delete(u);
+        members[bestB].add(u);
+        rw[a] -= wu;
+        rw[bestB] += wu;
+        moved++;
       }
-      if (toRegion.size === 0) continue;
-      let bestB = -1;
-      let bestDelta = -1e-9;
-      for (const [b, cb] of toRegion) {
-        const dBal = penalty(rw[a] - wu, t, lo, hi) + penalty(rw[b] + wu, t, lo, hi) - penalty(rw[a], t, lo, hi) - penalty(rw[b], t, lo, hi);
-        const dCut = (stay - cb) / scale;
-        const delta = dBal + dCut;
-        if (delta < bestDelta) { bestDelta = delta; bestB = b; }
-      }
-      if (bestB < 0 || !connectedWithout(a, u)) continue;
-      region.set(u, bestB);
-      members[a].delete(u);
-      members[bestB].add(u);
-      rw[a] -= wu;
-      rw[bestB] += wu;
-      moved++;
+      if (moved === 0) break;
     }
-    if (moved === 0) break;
+  };
+  // Single-unit moves, then whole blocks given to one region (faces.ts) and single moves again.
+  const pen = (w: number) => penalty(w, t, lo, hi);
+  localSearch();
+  for (let round = 0; round < CONSOLIDATE_ROUNDS; round++) {
+    input.signal?.throwIfAborted();
+    if (consolidateFaces(nodes, comp, region, members, rw, pen, scale) === 0) break;
+    localSearch();
   }
   // A region left below the band joins a neighbouring region when together they fit the band.
   for (let r = 0; r < k; r++) {

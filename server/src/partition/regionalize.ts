@@ -182,7 +182,7 @@ export function chooseK(W: number, target: number, lo: number, hi: number): numb
 function mergeEmpty(input: RegionalizeInput): Node[] {
   const index = new Map<number, number>();
   input.units.forEach((u, i) => index.set(u.id, i));
-  const nodes: Node[] = input.units.map((u) => ({ w: u.w, x: u.x * u.area, y: u.y * u.area, area: u.area, zone: u.zone, units: [u.id], nbrs: new Map(), hard: new Map() }));
+  const nodes: Node[] = input.units.map((u) => ({ w: u.w, face: u.face, x: u.x * u.area, y: u.y * u.area, area: u.area, zone: u.zone, units: [u.id], nbrs: new Map(), hard: new Map() }));
   const face = input.units.map((u) => u.face);
   for (const e of input.edges) {
     const a = index.get(e.a);

@@ -7,7 +7,7 @@ WITH big AS (
     FROM partition_faces f
     JOIN partition_jobs j ON j.id = $1
     JOIN households h ON h.jurisdiction_id = j.jurisdiction_id AND h.households > 0 AND ST_Intersects(f.geom, h.pt)
-   WHERE f.households > $2
+   WHERE f.households > $2::float8
    GROUP BY f.id, f.geom
   HAVING count(DISTINCT ST_AsBinary(h.pt)) > 1
 )
