@@ -147,7 +147,7 @@ function buildClient(): string {
 /** Serves that build as app.ts does for client/dist: long-cached fingerprinted assets, index.html for / and /wall. */
 async function serveClient(app: FastifyInstance, dist: string): Promise<void> {
   await app.register(fastifyStatic, {
-    root: dist, wildcard: false, index: 'index.html', cacheControl: false,
+    root: dist, wildcard: false, index: 'index.html', cacheControl: false, preCompressed: true,
     setHeaders: (reply, file) => { reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'); },
   });
   app.get('/wall', { schema: { hide: true } }, (_request, reply) => reply.type('text/html').header('cache-control', 'no-cache').send(fs.createReadStream(path.join(dist, 'index.html'))));
