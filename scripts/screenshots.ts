@@ -1,7 +1,8 @@
 /**
  * `npm run screenshots`: the README's pictures, made the way a user sees the product — the demo
  * area on a fresh embedded PostGIS, the built client, headless Chromium. Writes
- * docs/screenshots/panorama.png (1600×1000, zh-CN) and wall.png (1920×1080, with live pulses).
+ * docs/screenshots/panorama.png (1600×1000, zh-CN), wall.png (1920×1080, with live pulses) and
+ * wall-hotspots.png (the wall's Gi* hot-spot view).
  * Chinese text needs a CJK font in the system (Debian: fonts-noto-cjk).
  */
 import { execSync } from 'node:child_process';
@@ -63,7 +64,13 @@ try {
   }
   await wall.waitForTimeout(2500);
   await wall.screenshot({ path: path.join(OUT, 'wall.png') });
-  console.log(`wrote ${OUT}/panorama.png and wall.png`);
+
+  const hotspots = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  await hotspots.goto(`${base}${url}&lang=zh-CN&tz=Asia/Shanghai&views=hotspots`);
+  await hotspots.waitForFunction(() => window.__wangge?.ready === true && (window.__wanggeWall?.viewCells ?? 0) > 0, null, { timeout: 120_000 });
+  await hotspots.waitForTimeout(2500);
+  await hotspots.screenshot({ path: path.join(OUT, 'wall-hotspots.png') });
+  console.log(`wrote ${OUT}/panorama.png, wall.png and wall-hotspots.png`);
 } finally {
   await browser.close();
   await app.close();

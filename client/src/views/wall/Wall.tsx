@@ -92,9 +92,17 @@ export default function Wall(props: { token: string | null }) {
   const [jurisdictionBounds, setJurisdictionBounds] = useState<[number, number, number, number] | null>(null);
   useEffect(() => { void fetchTileJson('grids', token).then((tj) => setJurisdictionBounds(tj.bounds)).catch(() => undefined); }, [token]);
   const viewBounds = area ? areaInfo?.bounds : jurisdictionBounds;
-  const res = viewBounds ? hexResFor(viewBounds) : null;
+  // One step finer while the server finds too few cells for Gi* (422): the tiles' bounds can
+  // hold more than the wall's jurisdiction, and a sparse month covers few cells.
+  const [finer, setFiner] = useState(0);
+  useEffect(() => setFiner(0), [area, viewBounds]);
+  const res = viewBounds ? Math.min(11, hexResFor(viewBounds) + finer) : null;
   const wants = (v: WallView) => !!token && mapReady && res !== null && params.views.includes(v);
-  const gi = usePolled<WallGi>(wants('hotspots') ? `/api/hotspots/gi?unit=h3&res=${res}&from=${last30}${areaGrid}` : null, token, HOTSPOTS_EVERY_MS);
+  const giUrl = wants('hotspots') ? `/api/hotspots/gi?unit=h3&res=${res}&from=${last30}${areaGrid}` : null;
+  const gi = usePolled<WallGi>(giUrl, token, HOTSPOTS_EVERY_MS);
+  useEffect(() => {
+    if (gi.status === 422 && gi.url === giUrl && res !== null && res < 11) setFiner((f) => f + 1);
+  }, [gi.status, gi.url, giUrl, res]);
   const h3 = usePolled<WallH3>(wants('heat') ? `/api/hotspots/h3?res=${res}&from=${last30}${areaGrid}` : null, token, HOTSPOTS_EVERY_MS);
 
   const onEvent = useCallback((e: LiveEvent) => {

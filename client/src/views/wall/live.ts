@@ -39,8 +39,10 @@ export function useLiveEvents(token: string | null, onEvent: (e: LiveEvent) => v
  * Polls a JSON endpoint silently. On failure the last data stays and `stale` is set, so a wall
  * never goes blank when the network or the server drops out.
  */
-export function usePolled<T>(url: string | null, token: string | null, everyMs: number, nudge = 0): { data: T | null; stale: boolean; error: string | null; status: number | null } {
-  const [state, setState] = useState<{ data: T | null; stale: boolean; error: string | null; status: number | null }>({ data: null, stale: false, error: null, status: null });
+export interface Polled<T> { data: T | null; stale: boolean; error: string | null; status: number | null; /** The URL the status and error are for. */ url: string | null }
+
+export function usePolled<T>(url: string | null, token: string | null, everyMs: number, nudge = 0): Polled<T> {
+  const [state, setState] = useState<Polled<T>>({ data: null, stale: false, error: null, status: null, url: null });
   useEffect(() => {
     if (!url) return undefined;
     let cancelled = false;
@@ -48,13 +50,13 @@ export function usePolled<T>(url: string | null, token: string | null, everyMs: 
       try {
         const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
         if (!res.ok) {
-          if (!cancelled) setState((s) => ({ data: s.data, stale: true, error: `HTTP ${res.status}`, status: res.status }));
+          if (!cancelled) setState((s) => ({ data: s.data, stale: true, error: `HTTP ${res.status}`, status: res.status, url }));
           return;
         }
         const data = (await res.json()) as T;
-        if (!cancelled) setState({ data, stale: false, error: null, status: res.status });
+        if (!cancelled) setState({ data, stale: false, error: null, status: res.status, url });
       } catch (err) {
-        if (!cancelled) setState((s) => ({ data: s.data, stale: true, error: (err as Error).message, status: null }));
+        if (!cancelled) setState((s) => ({ data: s.data, stale: true, error: (err as Error).message, status: null, url }));
       }
     };
     void load();
