@@ -106,6 +106,18 @@ describe('GET /api/hotspots/h3', () => {
     expect((await get('/api/hotspots/h3?jurisdiction=999999')).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/hotspots/h3' })).statusCode).toBe(401);
   });
+
+  it('takes the jurisdiction from the grid asked for when the user has none (a kiosk of an admin)', async () => {
+    const unbound = await tokenFor(t, ['analyst']);
+    const ask = (qs: string) => t.app.inject({ method: 'GET', url: `/api/hotspots/h3?res=9${qs}`, headers: bearer(unbound) });
+    const res = await ask(`&grid=${code(4, 5)}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().jurisdictionId).toBe(jid);
+    // With a second jurisdiction, one unsaid and without a grid must be said.
+    await t.db.query('INSERT INTO jurisdictions (name) VALUES ($1)', [uniq('hotspots-other')]);
+    expect(errorCode(await ask(''))).toBe('jurisdiction_required');
+    expect(errorCode(await ask('&grid=nowhere-at-all'))).toBe('grid_not_found');
+  });
 });
 
 describe('GET /api/hotspots/gi over incidents', () => {

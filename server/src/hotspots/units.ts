@@ -57,8 +57,15 @@ export async function resolveFilter(q: Queryable, user: AuthUser, query: { juris
   if (query.jurisdiction !== undefined && user.jurisdictionId !== null && query.jurisdiction !== user.jurisdictionId && !user.roles.includes('admin')) {
     throw new HttpError(403, 'other_jurisdiction', 'You can only analyse your own jurisdiction');
   }
+  // A user limited to an area (a kiosk) analyses inside it: codes nest by prefix.
+  if (user.area && !(query.grid ?? '').startsWith(user.area)) query = { ...query, grid: user.area };
   if (jurisdictionId === null) {
-    const { rows } = await q.query<{ id: number }>('SELECT id FROM jurisdictions ORDER BY id LIMIT 2');
+    // Unsaid, the jurisdiction is the one holding the grid asked for, or the only one there is.
+    const { rows } = await q.query<{ id: number }>(
+      `SELECT id FROM jurisdictions j
+        WHERE $1::text IS NULL OR EXISTS (SELECT 1 FROM grids g WHERE g.jurisdiction_id = j.id AND g.code = $1 AND g.valid_to IS NULL)
+        ORDER BY id LIMIT 2`, [query.grid ?? null]);
+    if (rows.length === 0 && query.grid) throw notFound('grid_not_found', `No current grid "${query.grid}"`);
     if (rows.length !== 1) throw badRequest('jurisdiction_required', 'Say which jurisdiction: ?jurisdiction=<id>');
     jurisdictionId = rows[0].id;
   } else if ((await q.query('SELECT 1 FROM jurisdictions WHERE id = $1', [jurisdictionId])).rows.length === 0) {
@@ -71,8 +78,6 @@ export async function resolveFilter(q: Queryable, user: AuthUser, query: { juris
     }
   }
   if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to)) throw badRequest('empty_period', '"from" must be before "to"');
-  // A user limited to an area (a kiosk) analyses inside it: codes nest by prefix.
-  if (user.area && !(query.grid ?? '').startsWith(user.area)) query = { ...query, grid: user.area };
   if (query.grid && (await q.query('SELECT 1 FROM grids WHERE jurisdiction_id = $1 AND code = $2 AND valid_to IS NULL', [jurisdictionId, query.grid])).rows.length === 0) {
     throw notFound('grid_not_found', `No current grid "${query.grid}" in jurisdiction ${jurisdictionId}`);
   }
