@@ -9,8 +9,8 @@ import { DEFAULT_SETTINGS, loadSettings } from './settings.ts';
 /** The group key and its display name per `by`: fixed expressions, never from the request. */
 const GROUPS = {
   grid: {
-    key: `CASE WHEN $4::int IS NULL THEN i.grid_code ELSE (SELECT e->>'code' FROM jsonb_array_elements(i.grid_chain) e WHERE (e->>'tier')::int = $4::int LIMIT 1) END`,
-    name: `CASE WHEN $4::int IS NULL THEN i.grid_chain->-1->>'name' ELSE (SELECT e->>'name' FROM jsonb_array_elements(i.grid_chain) e WHERE (e->>'tier')::int = $4::int LIMIT 1) END`,
+    key: `CASE WHEN $4::int IS NULL THEN i.grid_code ELSE (SELECT e->>'code' FROM jsonb_array_elements(gc.chain) e WHERE (e->>'tier')::int = $4::int LIMIT 1) END`,
+    name: `CASE WHEN $4::int IS NULL THEN gc.chain->-1->>'name' ELSE (SELECT e->>'name' FROM jsonb_array_elements(gc.chain) e WHERE (e->>'tier')::int = $4::int LIMIT 1) END`,
   },
   department: { key: 'd.code', name: 'd.name' },
   officer: { key: 'u.id::text', name: 'u.username' },

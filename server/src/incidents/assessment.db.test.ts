@@ -17,9 +17,9 @@ beforeAll(async () => {
   ({ jid, code } = await makeTown(t, 'assess'));
   analyst = await tokenFor(t, ['analyst'], { jurisdictionId: jid });
   const chainA1 = JSON.stringify([{ code, tier: 1, name: 'East street' }, { code: `${code}001`, tier: 2, name: 'A community' }, { code: `${code}001001`, tier: 3, name: 'A1' }]);
-  const insert = `INSERT INTO incidents (jurisdiction_id, geom, category_code, status, grid_code, grid_chain, grid_codes, tier, department_id,
+  const insert = `INSERT INTO incidents (jurisdiction_id, geom, category_code, status, grid_code, chain_id, grid_codes, tier, department_id,
                     reported_at, close_due_at, closed_at, closed_tier, rework_count, satisfaction)
-    SELECT $1, ST_SetSRID(ST_MakePoint(116.4025, 39.905), 4326), '0202', $2, $3, $4::jsonb, ARRAY(SELECT e->>'code' FROM jsonb_array_elements($4::jsonb) e), 3,
+    SELECT $1, ST_SetSRID(ST_MakePoint(116.4025, 39.905), 4326), '0202', $2, $3, grid_chain_id($4::jsonb), ARRAY(SELECT e->>'code' FROM jsonb_array_elements($4::jsonb) e), 3,
            (SELECT id FROM departments WHERE code = 'municipal'),
            '2026-10-01T00:00:00Z'::timestamptz, '2026-10-10T00:00:00Z'::timestamptz + g * interval '1 minute',
            CASE WHEN $2 IN ('closed', 'evaluated') THEN '2026-10-10T00:00:00Z'::timestamptz + g * interval '1 minute' + $5::interval END, CASE WHEN $2 IN ('closed', 'evaluated') THEN 3 END,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, errorCode, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
+import { locatePoints } from '../grids/locate.ts';
 import { importCsv, type ImportOptions } from './import.ts';
 import { makeTown, square } from './fixtures/town.ts';
 
@@ -29,6 +30,14 @@ describe('POST /api/incidents/import', () => {
     // Local Chicago time (CST, UTC−6) → UTC.
     expect(rows[0].reported_at.toISOString()).toBe('2019-03-01T14:05:00.000Z');
     expect(rows[0]).toMatchObject({ status: 'closed', attributes: { loc_cat: 'street', district: '1' } });
+    // The chain (stored once per distinct chain: migrations/0013_grid_chains.sql) comes back as
+    // locate gives it, with names and tiers; a row in no grid has none.
+    const ids = (await t.db.query<{ id: number }>("SELECT id FROM incidents WHERE jurisdiction_id = $1 AND source = 'import' ORDER BY reported_at", [jid])).rows.map((r) => r.id);
+    const chainOf = async (id: number) => (await t.app.inject({ method: 'GET', url: `/api/incidents/${id}`, headers: bearer(dispatcher) })).json().gridChain;
+    const [located] = await locatePoints(t.db, [{ lng: 116.4025, lat: 39.905 }], { jurisdictionId: jid });
+    expect(await chainOf(ids[0])).toEqual(located!.chain);
+    expect((await chainOf(ids[0])).map((c: { code: string }) => c.code)).toEqual([code, `${code}001`, `${code}001001`]);
+    expect(await chainOf(ids[2])).toEqual([]);
   });
 
   it('stops at a bad row and writes nothing, or skips it when asked', async () => {

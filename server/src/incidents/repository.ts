@@ -129,10 +129,10 @@ export async function createIncident(q: Queryable, input: NewIncident, user: Aut
   const d = deadlinesFor(now, cls, category, settings);
   const leaf = located.chain[located.chain.length - 1];
   const { rows } = await q.query<{ id: number }>(
-    `INSERT INTO incidents (jurisdiction_id, geom, category_code, description, source, grid_code, grid_chain, grid_codes, tier,
+    `INSERT INTO incidents (jurisdiction_id, geom, category_code, description, source, grid_code, chain_id, grid_codes, tier,
                             reported_at, reporter_contact, class, handle_warn_at, handle_due_at, close_warn_at, close_due_at,
                             reported_by, idempotency_key, synthetic)
-     VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+     VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $5, $6, $7, grid_chain_id($8::jsonb), $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
      ON CONFLICT ((COALESCE(reported_by, 0)), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
      RETURNING id`,
     [located.jurisdictionId, input.lng, input.lat, category.code, input.description, input.source, leaf.code, JSON.stringify(located.chain),

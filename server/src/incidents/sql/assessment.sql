@@ -7,6 +7,7 @@ WITH base AS (
     FROM incidents i
     LEFT JOIN departments d ON d.id = COALESCE(i.closed_department_id, i.department_id)
     LEFT JOIN users u ON u.id = COALESCE(i.handled_by, i.reported_by)
+    LEFT JOIN grid_chains gc ON gc.id = i.chain_id
     LEFT JOIN tiers t ON t.jurisdiction_id = i.jurisdiction_id AND t.level = COALESCE(i.closed_tier, i.tier)
    WHERE ($1::int IS NULL OR i.jurisdiction_id = $1::int)
      AND i.close_due_at >= $2::timestamptz AND i.close_due_at < $3::timestamptz

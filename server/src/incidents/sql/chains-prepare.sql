@@ -22,6 +22,11 @@ CREATE TEMP TABLE demo_chains AS
          -- A grid with no current child: most points find theirs among these alone.
          NOT EXISTS (SELECT 1 FROM grids k WHERE k.jurisdiction_id = $1 AND k.valid_to IS NULL AND k.parent_code = c.leaf) AS leaf
     FROM chains c JOIN grids g ON g.jurisdiction_id = $1 AND g.valid_to IS NULL AND g.code = c.leaf;
+-- Each grid's chain as stored (grid_chains, migrations/0013_grid_chains.sql): added once when
+-- new, so the rows written from here name it by id (chain_id).
+INSERT INTO grid_chains (chain) SELECT DISTINCT chain FROM demo_chains ON CONFLICT (chain) DO NOTHING;
+ALTER TABLE demo_chains ADD COLUMN chain_id integer;
+UPDATE demo_chains d SET chain_id = c.id FROM grid_chains c WHERE c.chain = d.chain;
 CREATE INDEX ON demo_chains USING gist (geom);
 CREATE INDEX ON demo_chains USING gist (geom) WHERE leaf;
 ANALYZE demo_chains;

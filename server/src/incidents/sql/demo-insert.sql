@@ -20,12 +20,12 @@ WITH input AS (
     LEFT JOIN demo_buildings b ON i.kind IN (0, 2) AND b.rn = i.idx
     LEFT JOIN demo_roads r ON i.kind = 1 AND r.rn = i.idx
 )
-INSERT INTO incidents (jurisdiction_id, geom, category_code, class, status, source, description, grid_code, grid_chain, grid_codes,
+INSERT INTO incidents (jurisdiction_id, geom, category_code, class, status, source, description, grid_code, chain_id, grid_codes,
                        tier, closed_tier, department_id, closed_department_id, reported_at, registered_at, dispatched_at, handled_at,
                        closed_at, evaluated_at, parked_at, parked_from, park_reason, park_approver, reject_reason,
                        handle_warn_at, handle_due_at, close_warn_at, close_due_at, satisfaction, rework_count, escalation_count, extended,
                        version, synthetic, attributes)
-SELECT $1, p.geom, p.category, p.class, p.status, p.source, p.description, c.code, c.chain, c.codes,
+SELECT $1, p.geom, p.category, p.class, p.status, p.source, p.description, c.code, c.chain_id, c.codes,
        greatest(1, c.tier - p.escalation_count), CASE WHEN p.closed_at IS NOT NULL THEN greatest(1, c.tier - p.escalation_count) END,
        p.department_id, CASE WHEN p.closed_at IS NOT NULL THEN p.department_id END,
        p.reported_at, p.registered_at, p.dispatched_at, p.handled_at, p.closed_at, p.evaluated_at, p.parked_at,
@@ -37,10 +37,10 @@ SELECT $1, p.geom, p.category, p.class, p.status, p.source, p.description, c.cod
        1, true, jsonb_build_object('demo', p.n)
   FROM pts p
   -- Leaf grids first (one small polygon per point); all grids only for a point in none of them.
-  LEFT JOIN LATERAL (SELECT dc.code, dc.tier, dc.chain, dc.codes FROM demo_chains dc
+  LEFT JOIN LATERAL (SELECT dc.code, dc.tier, dc.chain_id, dc.codes FROM demo_chains dc
                       WHERE dc.leaf AND ST_Intersects(dc.geom, p.geom) ORDER BY dc.tier DESC, dc.code LIMIT 1) l ON p.geom IS NOT NULL
-  LEFT JOIN LATERAL (SELECT dc.code, dc.tier, dc.chain, dc.codes FROM demo_chains dc
+  LEFT JOIN LATERAL (SELECT dc.code, dc.tier, dc.chain_id, dc.codes FROM demo_chains dc
                       WHERE l.code IS NULL AND ST_Intersects(dc.geom, p.geom) ORDER BY dc.tier DESC, dc.code LIMIT 1) a ON p.geom IS NOT NULL
-  CROSS JOIN LATERAL (SELECT COALESCE(l.code, a.code) AS code, COALESCE(l.tier, a.tier) AS tier, COALESCE(l.chain, a.chain) AS chain, COALESCE(l.codes, a.codes) AS codes) c
+  CROSS JOIN LATERAL (SELECT COALESCE(l.code, a.code) AS code, COALESCE(l.tier, a.tier) AS tier, COALESCE(l.chain_id, a.chain_id) AS chain_id, COALESCE(l.codes, a.codes) AS codes) c
  WHERE c.code IS NOT NULL
 RETURNING id;

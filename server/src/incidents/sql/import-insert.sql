@@ -4,9 +4,9 @@
 -- no grid, a range of row numbers. A point in no grid is kept with no grid (historical data
 -- may cover more than the grids). Imported cases are closed when they come in: no deadlines.
 -- $1 jurisdiction  $2 status  $3 first rank (NULL: rows in no grid)  $4 last rank  $5 first row  $6 row after the last
-INSERT INTO incidents (jurisdiction_id, geom, category_code, description, status, source, grid_code, grid_chain, grid_codes, tier,
+INSERT INTO incidents (jurisdiction_id, geom, category_code, description, status, source, grid_code, chain_id, grid_codes, tier,
                        closed_tier, reported_at, closed_at, attributes)
-SELECT $1, r.geom, r.category, r.description, $2, 'import', g.code, COALESCE(g.chain, '[]'::jsonb), COALESCE(g.codes, '{}'), g.tier,
+SELECT $1, r.geom, r.category, r.description, $2, 'import', g.code, g.chain_id, COALESCE(g.codes, '{}'), g.tier,
        CASE WHEN $2 = 'closed' THEN g.tier END, r.reported_at, CASE WHEN $2 = 'closed' THEN r.reported_at END, r.attrs
   FROM import_located l
   JOIN import_rows r ON r.n = l.n

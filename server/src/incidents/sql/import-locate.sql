@@ -4,7 +4,7 @@
 -- point's grid is the least rank it falls in. ROWS is the number of staged rows (inlined).
 DROP TABLE IF EXISTS import_grids, import_lattice, import_cells, import_sole, import_located;
 CREATE TEMP TABLE import_grids AS
-  SELECT row_number() OVER (ORDER BY leaf DESC, tier DESC, code)::integer AS rank, code, tier, leaf, geom, chain, codes
+  SELECT row_number() OVER (ORDER BY leaf DESC, tier DESC, code)::integer AS rank, code, tier, leaf, geom, chain_id, codes
     FROM demo_chains;
 CREATE UNIQUE INDEX ON import_grids (rank);
 CREATE INDEX ON import_grids USING gist (geom);
