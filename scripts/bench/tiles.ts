@@ -16,7 +16,7 @@ import { readOsmPbf } from '../../server/src/osm/read-pbf.ts';
 import { DEMO_PBF, DEMO_TIERS } from '../../server/src/osm/demo.ts';
 import { importOsm } from '../../server/src/osm/import.ts';
 import { spawn } from 'node:child_process';
-import { tileParams, tileSql } from '../../server/src/tiles/encode.ts';
+import { statementName, tileParams, tileSql } from '../../server/src/tiles/encode.ts';
 import { TILESETS } from '../../server/src/tiles/tilesets.ts';
 import { percentile, type BenchContext } from './context.ts';
 
@@ -62,38 +62,46 @@ export default async function tilesBench(ctx: BenchContext): Promise<void> {
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const token = await benchToken(ctx);
-  report('\n| tile | bytes | endpoint p50 ms | bare DB p50 ms | ratio |');
-  report('|---|---|---|---|---|');
+  report('\n| tile | bytes | endpoint p50 ms | bare DB p50 ms | ratio | bare, prepared p50 ms | ratio to it |');
+  report('|---|---|---|---|---|---|---|');
   const cases: [string, number][] = [['basemap', 14], ['basemap', 16], ['grids', 14], ['incidents', 16], ['incidents', 12]];
   for (const [id, z] of cases) {
     const t = TILESETS.find((s) => s.id === id)!;
     const [, x, y] = tileOf(7.4246, 43.7384, z);
-    // The bare query: the tile alone, without the versions the endpoint reads in the same statement.
+    // The bare query: the tile alone, without the versions the endpoint reads in the same statement,
+    // sent as a raw query (parsed and planned each time) and as a named prepared statement (as
+    // the endpoint now sends its own statement), so both comparisons are in the table.
     const params = tileParams({ source: t.source, z, x, y, cap: ctx.config.WANGGE_TILE_FEATURE_CAP, arg: true });
     const bareSql = tileSql(kind, t.source, false);
+    const bareName = statementName(bareSql);
     // The bench's user is a viewer, so grid tiles carry figures on both sides.
     // Each run follows an edit (a version bump), as a client would: the tile renders anew. The
-    // timed part is the request only, which includes reading the new version. Bare query and
-    // endpoint alternate (in turn first), so load from other work on the machine hits both alike.
+    // timed part is the request only, which includes reading the new version. Raw query,
+    // prepared query and endpoint rotate (each in turn first), so load from other work on the
+    // machine hits all three alike; all three go through the same pool from the same process.
     let bytes = 0;
     const endpoint: number[] = [];
     const bare: number[] = [];
+    const prepared: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       await db.query('SELECT bump_layer_version($1)', [t.dependsOn[0]]);
       const { rows } = await db.query<{ v: string }>('SELECT string_agg(COALESCE(v.version, 0)::text, \'.\' ORDER BY d.i) AS v FROM unnest($1::text[]) WITH ORDINALITY d(layer, i) LEFT JOIN layer_versions v ON v.layer = d.layer', [t.dependsOn]);
-      const timeBare = async () => { const t0 = performance.now(); await db.query(bareSql, params); bare.push(performance.now() - t0); };
-      if (i % 2 === 0) await timeBare();
-      const t1 = performance.now();
-      const r = await get(agent, `${baseUrl}/tiles/${id}/${z}/${x}/${y}.mvt?v=${rows[0].v}&access_token=${token}`);
-      endpoint.push(performance.now() - t1);
-      bytes = r.bytes;
-      if (i % 2 === 1) await timeBare();
+      const steps = [
+        async () => { const t0 = performance.now(); await db.query(bareSql, params); bare.push(performance.now() - t0); },
+        async () => { const t0 = performance.now(); await db.pool.query({ name: bareName, text: bareSql, values: params }); prepared.push(performance.now() - t0); },
+        async () => {
+          const t1 = performance.now();
+          const r = await get(agent, `${baseUrl}/tiles/${id}/${z}/${x}/${y}.mvt?v=${rows[0].v}&access_token=${token}`);
+          endpoint.push(performance.now() - t1);
+          bytes = r.bytes;
+        },
+      ];
+      for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]();
     }
-    bare.sort((a, b) => a - b);
-    endpoint.sort((a, b) => a - b);
-    const e = percentile(endpoint, 50);
-    const b = percentile(bare, 50);
-    report(`| ${id} ${z}/${x}/${y} | ${bytes} | ${e.toFixed(1)} | ${b.toFixed(1)} | ${(e / b).toFixed(2)}× |`);
+    const e = percentile(endpoint.sort((a, b) => a - b), 50);
+    const b = percentile(bare.sort((a, b2) => a - b2), 50);
+    const p = percentile(prepared.sort((a, b2) => a - b2), 50);
+    report(`| ${id} ${z}/${x}/${y} | ${bytes} | ${e.toFixed(1)} | ${b.toFixed(1)} | ${(e / b).toFixed(2)}× | ${p.toFixed(1)} | ${(e / p).toFixed(2)}× |`);
   }
 
   await hotspotTiles(ctx, agent, token);
@@ -150,7 +158,7 @@ async function hotspotTiles(ctx: BenchContext, agent: http.Agent, token: string)
     for (let dy = -1; dy <= 1; dy++) {
       const [x, y] = [x0 + dx, y0 + dy];
       const b0 = performance.now();
-      await db.query(sql, tileParams({ source: t.source, z, x, y, cap: ctx.config.WANGGE_TILE_FEATURE_CAP, arg: null }));
+      await db.query(sql, tileParams({ source: t.source, z, x, y, cap: ctx.config.WANGGE_TILE_FEATURE_CAP, arg: '' }));
       bare.push(performance.now() - b0);
       if (dx === 0 && dy === 0) continue;
       const e0 = performance.now();
