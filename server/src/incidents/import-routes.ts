@@ -40,7 +40,7 @@ export default async function importRoutes(app: FastifyInstance): Promise<void> 
         },
       },
       response: {
-        200: { type: 'object', properties: { rows: { type: 'integer' }, imported: { type: 'integer' }, located: { type: 'integer' }, skipped: { type: 'integer' }, seconds: { type: 'number' }, bulk: { type: 'boolean' }, rebuiltIndexes: { type: 'boolean' }, timings: { type: 'object', properties: { read: { type: 'number' }, locate: { type: 'number' }, write: { type: 'number' }, counts: { type: 'number' }, indexes: { type: 'number' } } }, errors: { type: 'array', items: { type: 'object', properties: { row: { type: 'integer' }, reason: { type: 'string' } } } } } },
+        200: { type: 'object', properties: { rows: { type: 'integer' }, imported: { type: 'integer' }, located: { type: 'integer' }, skipped: { type: 'integer' }, seconds: { type: 'number' }, bulk: { type: 'boolean' }, rebuiltIndexes: { type: 'boolean' }, keysOnce: { type: 'boolean' }, timings: { type: 'object', properties: { read: { type: 'number' }, locate: { type: 'number' }, write: { type: 'number' }, counts: { type: 'number' }, indexes: { type: 'number' } } }, errors: { type: 'array', items: { type: 'object', properties: { row: { type: 'integer' }, reason: { type: 'string' } } } } } },
       },
     },
   }, async (request) => {

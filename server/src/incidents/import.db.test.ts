@@ -134,8 +134,14 @@ describe('POST /api/incidents/import', () => {
     expect(await triggerOn()).toBe(true);
     expect(await cells()).toEqual(before.cells);
 
-    const report = await t.db.tx((q) => importCsv(q, csv(), opts));
-    expect(report).toMatchObject({ imported: 500, bulk: true, rebuiltIndexes: true });
+    // Foreign keys checked once (the test databases' user may skip the per-row checks), and the
+    // setting that skips them does not outlive the rows' statements.
+    const report = await t.db.tx(async (q) => {
+      const r = await importCsv(q, csv(), opts);
+      expect((await q.query<{ role: string }>("SELECT current_setting('session_replication_role') AS role")).rows[0].role).toBe('origin');
+      return r;
+    });
+    expect(report).toMatchObject({ imported: 500, bulk: true, rebuiltIndexes: true, keysOnce: true });
     expect(report.located).toBeGreaterThan(300);
     expect(await count()).toBe(before.rows + 500);
     expect(await indexes()).toEqual(before.indexes);
@@ -146,13 +152,38 @@ describe('POST /api/incidents/import', () => {
     const plain = await t.db.tx((q) => importCsv(q, csv(), { ...opts, rebuildIndexes: undefined, status: 'closed' }));
     expect(plain).toMatchObject({ imported: 500, bulk: false, rebuiltIndexes: false });
     expect(await mismatches()).toBe(0);
-    const kept = await t.db.tx((q) => importCsv(q, csv(), { ...opts, bulk: true, rebuildIndexes: false, status: 'closed' }));
-    expect(kept).toMatchObject({ imported: 500, bulk: true, rebuiltIndexes: false });
+    const kept = await t.db.tx((q) => importCsv(q, csv(), { ...opts, bulk: true, rebuildIndexes: false, keysOnce: false, status: 'closed' }));
+    expect(kept).toMatchObject({ imported: 500, bulk: true, rebuiltIndexes: false, keysOnce: false });
     expect(await triggerOn()).toBe(true);
     expect(await mismatches()).toBe(0);
     const { rows } = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM incidents WHERE jurisdiction_id = $1 AND category_code = '0301' AND source = 'import' AND grid_codes @> ARRAY[$2::text] AND reported_at >= '2021-06-01'", [jid, code]);
     expect(rows[0].n).toBe(report.located * 3);
     expect(plain.located).toBe(report.located);
+    // Every imported row's keys hold, whichever way it was written.
+    const { rows: orphans } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents i
+       WHERE i.source = 'import' AND (NOT EXISTS (SELECT 1 FROM categories c WHERE c.code = i.category_code)
+                                      OR NOT EXISTS (SELECT 1 FROM jurisdictions j WHERE j.id = i.jurisdiction_id))`);
+    expect(orphans[0].n).toBe(0);
+  });
+
+  it('checks a bulk write\'s keys once: a category gone by the time the rows are written stops the import, nothing written', async () => {
+    const before = await count();
+    const cat = uniq('zz').slice(0, 12);
+    const lines = ['lng,lat,time'];
+    for (let i = 0; i < 50; i++) lines.push(`116.40${i % 10},39.905,2021-07-01 12:00`);
+    const run = (keysOnce: boolean) => t.db.tx(async (q) => {
+      await q.query("INSERT INTO categories (code, parent_code, name, name_en) VALUES ($1, '03', 'gone', 'gone')", [cat]);
+      let removed = false;
+      return importCsv(q, (async function* () { yield lines.join('\n'); })(), {
+        jurisdictionId: jid, category: cat, timeZone: 'Asia/Shanghai', status: 'closed', skipInvalid: false, bulk: true, keysOnce,
+        // Once every row is read and checked against the categories, the category goes.
+        onProgress: (done, read) => { if (done === 0 && read === 50 && !removed) { removed = true; void q.query('DELETE FROM categories WHERE code = $1', [cat]); } },
+      });
+    });
+    await expect(run(true)).rejects.toMatchObject({ code: 'unknown_category' });
+    // The per-row checks refuse the same rows (a foreign-key violation).
+    await expect(run(false)).rejects.toThrow(/foreign key|violates/);
+    expect(await count()).toBe(before);
   });
 
   it('answers 413 for an upload over the limit, multipart CSV or GeoJSON, and writes nothing', async () => {

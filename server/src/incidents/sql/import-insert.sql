@@ -15,4 +15,5 @@ SELECT $1, r.geom, r.category, r.description, $2, 'import', g.code, g.chain_id, 
    AND l.n >= $5 AND l.n < $6
  -- Grid by grid, and by time inside a grid: the new index entries (space, grid, time) and
  -- the count cells then come in runs rather than scattered (≈ 10 % less work at 500k rows).
+ -- (import.ts leaves this out when the indexes are rebuilt afterwards: then it saves nothing.)
  ORDER BY l.rank, r.reported_at;
