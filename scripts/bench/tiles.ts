@@ -169,6 +169,23 @@ async function hotspotTiles(ctx: BenchContext, agent: http.Agent, token: string)
   const e = percentile(endpoint.sort((a, b) => a - b), 50);
   const b = percentile(bare.sort((a, b2) => a - b2), 50);
   report(`hot-spot tiles around it, uncached: endpoint p50 ${e.toFixed(1)} ms, bare query p50 ${b.toFixed(1)} ms (${(e / b).toFixed(2)}×)`);
+  // The analyst's filters: a 30-day window (one step of a time slider) is a scope of its own,
+  // computed once at the version by its first tile, then read like the whole-period cells.
+  const to = new Date(Date.now() - 30 * 86400e3).toISOString().slice(0, 10);
+  const from = new Date(Date.now() - 60 * 86400e3).toISOString().slice(0, 10);
+  const f0 = performance.now();
+  const fr = await get(agent, `${baseUrl}/tiles/hotspots/${z}/${x0}/${y0}.mvt?from=${from}&to=${to}&access_token=${token}`);
+  report(`the same tile with ?from=${from}&to=${to} (status ${fr.status}, ${fr.bytes} bytes): ${(performance.now() - f0).toFixed(0)} ms, that window's counts + Gi* computed and stored`);
+  const filtered: number[] = [];
+  for (let dx = -2; dx <= 2; dx++) {
+    for (let dy = -1; dy <= 1; dy++) {
+      if (dx === 0 && dy === 0) continue;
+      const e0 = performance.now();
+      await get(agent, `${baseUrl}/tiles/hotspots/${z}/${x0 + dx}/${y0 + dy}.mvt?from=${from}&to=${to}&access_token=${token}`);
+      filtered.push(performance.now() - e0);
+    }
+  }
+  report(`filtered hot-spot tiles around it, uncached: endpoint p50 ${percentile(filtered.sort((a, b2) => a - b2), 50).toFixed(1)} ms`);
 }
 
 /** The load generator of the separate-process run: plain JS, printed answer "rate count". */

@@ -1,8 +1,9 @@
 /**
- * The hot-spot cells behind the `hotspots` tileset (migration 0011): per scope (the whole
- * jurisdiction, or a kiosk token's area), jurisdiction and H3 resolution, the incident counts,
- * households, rates and Gi* (k-ring 1, FDR) of GET /api/hotspots/gi over the whole period,
- * computed once per data version when a tile first needs them, and stored with their hexagons.
+ * The hot-spot cells behind the `hotspots` tileset (migrations 0011, 0014): per scope (the whole
+ * jurisdiction or a kiosk token's area, over the whole period or the analyst's filters),
+ * jurisdiction and H3 resolution, the incident counts, households, rates and Gi* (k-ring 1,
+ * FDR) of GET /api/hotspots/gi with the same filters, computed once per data version when a
+ * tile first needs them, and stored with their hexagons.
  */
 import { cellToBoundary } from 'h3-js';
 import type { Db } from '../core/db.ts';
@@ -19,9 +20,31 @@ export const HOTSPOT_MINZOOM = 6;
 
 interface Extent { id: number; w: number; s: number; e: number; n: number }
 
+/** The analyst's filters on hot-spot tiles, as GET /api/hotspots/* takes them (validated by the tile route). */
+export interface TileFilter { from: string | null; to: string | null; category: string | null }
+
+/**
+ * The scope key of stored cells: '' (whole jurisdiction) or a kiosk area's grid code for the
+ * whole period; "<area>|<from>|<to>|<category>" with filters. Only the category, last, could
+ * hold a '|', so the key is unambiguous.
+ */
+export function cellScope(area: string | null, f: TileFilter | null): string {
+  if (!f || (f.from === null && f.to === null && f.category === null)) return area ?? '';
+  return `${area ?? ''}|${f.from ?? ''}|${f.to ?? ''}|${f.category ?? ''}`;
+}
+
+/**
+ * How long a process trusts stored filtered cells it has confirmed at a version without asking
+ * again; eviction deletes only scopes unconfirmed for twice as long, so no process draws from
+ * rows deleted under it. The whole-period scopes are never evicted (replaced per version).
+ */
+export const FILTERED_TRUST_MS = 30 * 60 * 1000;
+/** Filtered scope × jurisdiction × resolution entries kept beyond those in use (WANGGE has no setting for it yet). */
+export const FILTERED_KEEP = 200;
+
 export class HotspotCells {
-  /** scope|jurisdiction|res → the version its stored cells were computed at. */
-  private done = new Map<string, string>();
+  /** scope|jurisdiction|res → the version its stored cells were confirmed at, and when. */
+  private done = new Map<string, { version: string; at: number }>();
   private inflight = new Map<string, Promise<void>>();
   private extents: { version: string; list: Promise<Extent[]> } | null = null;
   private areas = new Map<string, Promise<number[]>>();
@@ -29,27 +52,35 @@ export class HotspotCells {
   constructor(private db: Db) {}
 
   /** Makes sure the cells a tile needs are stored at `version` (composite: incidents.households.grids). */
-  async ensure(tile: { z: number; x: number; y: number }, area: string | null, version: string): Promise<void> {
+  async ensure(tile: { z: number; x: number; y: number }, area: string | null, version: string, filter: TileFilter | null = null): Promise<void> {
     if (tile.z < HOTSPOT_MINZOOM) return;
     const res = hotspotRes(tile.z);
-    const scope = area ?? '';
     let ids = await this.jurisdictionsIn(tile, version);
     if (area) {
       const inArea = await this.jurisdictionsOf(area, version);
       ids = ids.filter((id) => inArea.includes(id));
     }
-    await Promise.all(ids.map((id) => this.compute(scope, id, res, version)));
+    await Promise.all(ids.map((id) => this.compute(area, filter, id, res, version)));
   }
 
-  private compute(scope: string, jurisdictionId: number, res: number, version: string): Promise<void> {
+  private compute(area: string | null, filter: TileFilter | null, jurisdictionId: number, res: number, version: string): Promise<void> {
+    const scope = cellScope(area, filter);
+    const filtered = scope.includes('|');
     const key = `${scope}|${jurisdictionId}|${res}`;
-    if (this.done.get(key) === version) return Promise.resolve();
+    const known = this.done.get(key);
+    if (known?.version === version && (!filtered || Date.now() - known.at < FILTERED_TRUST_MS)) return Promise.resolve();
     const running = this.inflight.get(`${key}|${version}`);
     if (running) return running;
     const p = (async () => {
+      const at = Date.now();
+      // Confirming a scope's version also records that it is in use (used_at: eviction spares it).
       const { rows } = await this.db.query<{ version: string }>(sqlFile(import.meta.url, 'sql/tile-cells-version.sql'), [scope, jurisdictionId, res]);
-      if (rows[0]?.version !== version) await storeCells(this.db, scope, jurisdictionId, res, version);
-      this.done.set(key, version);
+      if (rows[0]?.version !== version) {
+        await storeCells(this.db, scope, jurisdictionId, res, version, { area, ...(filter ?? { from: null, to: null, category: null }) });
+        if (filtered) await evictFilteredScopes(this.db, FILTERED_KEEP);
+      }
+      if (this.done.size > 10_000) this.done.clear();
+      this.done.set(key, { version, at });
     })().finally(() => this.inflight.delete(`${key}|${version}`));
     this.inflight.set(`${key}|${version}`, p);
     return p;
@@ -79,9 +110,34 @@ export class HotspotCells {
   }
 }
 
+/**
+ * Filtered scopes beyond the `keep` most recently confirmed, and only those unconfirmed for
+ * twice FILTERED_TRUST_MS, are deleted with their cells (one transaction); returns how many
+ * scope × jurisdiction × resolution entries went.
+ */
+export async function evictFilteredScopes(db: Db, keep: number): Promise<number> {
+  return db.tx(async (q) => {
+    const { rows } = await q.query<{ scope: string; jurisdiction_id: number; res: number }>(
+      `DELETE FROM hotspot_cell_versions v USING (
+         SELECT scope, jurisdiction_id, res FROM hotspot_cell_versions WHERE scope LIKE '%|%'
+          ORDER BY used_at DESC OFFSET $1) old
+        WHERE v.scope = old.scope AND v.jurisdiction_id = old.jurisdiction_id AND v.res = old.res
+          AND v.used_at < now() - make_interval(secs => $2)
+        RETURNING v.scope, v.jurisdiction_id, v.res`, [keep, (2 * FILTERED_TRUST_MS) / 1000]);
+    if (rows.length > 0) {
+      await q.query(
+        `DELETE FROM hotspot_cells c USING unnest($1::text[], $2::int[], $3::int[]) AS d (scope, jurisdiction_id, res)
+          WHERE c.scope = d.scope AND c.jurisdiction_id = d.jurisdiction_id AND c.res = d.res`,
+        [rows.map((r) => r.scope), rows.map((r) => r.jurisdiction_id), rows.map((r) => r.res)]);
+    }
+    return rows.length;
+  });
+}
+
 /** Computes one scope × jurisdiction × resolution and replaces its stored cells in one transaction. */
-export async function storeCells(db: Db, scope: string, jurisdictionId: number, res: number, version: string): Promise<number> {
-  const f: Filter = { jurisdictionId, from: null, to: null, category: null, grid: scope === '' ? null : scope };
+export async function storeCells(db: Db, scope: string, jurisdictionId: number, res: number, version: string,
+  spec: { area: string | null } & TileFilter = { area: scope === '' ? null : scope, from: null, to: null, category: null }): Promise<number> {
+  const f: Filter = { jurisdictionId, from: spec.from, to: spec.to, category: spec.category, grid: spec.area };
   let cells: { cell: string; count: number; households: number | null; rate: number | null; gi_z: number | null; gi_p: number | null; gi_class: number | null }[];
   let refused: string | null = null;
   try {
@@ -108,7 +164,7 @@ export async function storeCells(db: Db, scope: string, jurisdictionId: number, 
     ]);
     await q.query(
       `INSERT INTO hotspot_cell_versions (scope, jurisdiction_id, res, version, gi_refused) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (scope, jurisdiction_id, res) DO UPDATE SET version = EXCLUDED.version, gi_refused = EXCLUDED.gi_refused, computed_at = now()`,
+       ON CONFLICT (scope, jurisdiction_id, res) DO UPDATE SET version = EXCLUDED.version, gi_refused = EXCLUDED.gi_refused, computed_at = now(), used_at = now()`,
       [scope, jurisdictionId, res, version, refused]);
   });
   return cells.length;

@@ -119,6 +119,106 @@ describe('hot-spot tiles', () => {
     expect(res.headers.etag).toContain('a.H1002');
   });
 
+  it('draws the analyst filters (from, to, category) as GET /api/hotspots/gi does, cached and labelled apart', async () => {
+    // A second category: 12 incidents on 10 February in the east half.
+    await t.db.query(`INSERT INTO categories (code, name, name_en) VALUES ('hs-tiles-b', '测试二', 'Test B') ON CONFLICT (code) DO NOTHING`);
+    await t.db.query(
+      `INSERT INTO incidents (jurisdiction_id, geom, category_code, status, reported_at, grid_code, grid_codes)
+       SELECT $1, ST_SetSRID(ST_MakePoint(-150.003 + (n % 4) * 0.0004, -35.010 + (n / 4) * 0.0004), 4326), 'hs-tiles-b', 'reported',
+              '2026-02-10T08:00:00Z'::timestamptz + n * interval '1 minute', 'H1002', ARRAY['H1', 'H1002']
+         FROM generate_series(0, 11) n`, [jid]);
+    await t.db.query("SELECT bump_layer_version('incidents')");
+    const sumOf = (body: Buffer) => cellsOf(tileAsText(body)).reduce((s, c) => s + c.count, 0);
+    const countSql = async (where: string) => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents WHERE jurisdiction_id = $1 AND ${where}`, [jid])).rows[0].n;
+    const cases = [
+      { qs: 'from=2026-02-01&to=2026-02-02', n: await countSql("reported_at >= '2026-02-01T00:00:00Z' AND reported_at < '2026-02-02T00:00:00Z'") },
+      { qs: 'category=hs-tiles-b', n: 12 },
+      { qs: 'from=2026-02-02&category=hs-tiles-test', n: await countSql("reported_at >= '2026-02-02T00:00:00Z' AND category_code = 'hs-tiles-test'") },
+    ];
+    // The URLs of the TileJSON name the new version (a plain URL may be answered from the version known a second ago).
+    const tileUrl = async (qs: string) => ((await t.app.inject({ url: `/tiles/hotspots.json${qs}`, headers: bearer(viewer) })).json().tiles[0] as string)
+      .replace('{z}', String(Z)).replace('{x}', String(X)).replace('{y}', String(Y));
+    const whole = await t.app.inject({ url: await tileUrl(''), headers: bearer(viewer) });
+    const total = await countSql('true');
+    expect(sumOf(whole.rawPayload)).toBe(total);
+    const etags = new Set([whole.headers.etag]);
+    let withGi = 0;
+    for (const c of cases) {
+      expect(c.n).toBeGreaterThan(0);
+      expect(c.n).toBeLessThan(total);
+      // The TileJSON carries the filters into its tile URL, beside the data version.
+      const tj = (await t.app.inject({ url: `/tiles/hotspots.json?${c.qs}`, headers: bearer(viewer) })).json();
+      expect(tj.tiles[0]).toMatch(/\?v=\d+\.\d+\.\d+&/);
+      const url = (tj.tiles[0] as string).replace('{z}', String(Z)).replace('{x}', String(X)).replace('{y}', String(Y));
+      for (const p of c.qs.split('&')) expect(url).toContain(p);
+      const res = await t.app.inject({ url, headers: bearer(viewer) });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['cache-control']).toContain('immutable');
+      expect(sumOf(res.rawPayload), c.qs).toBe(c.n);
+      etags.add(res.headers.etag);
+      // The same cells, counts and classes as the JSON endpoint with the same filters.
+      const api = await t.app.inject({ url: `/api/hotspots/gi?jurisdiction=${jid}&unit=h3&res=9&${c.qs}`, headers: bearer(viewer) });
+      const cells = cellsOf(tileAsText(res.rawPayload));
+      if (api.statusCode === 200) {
+        const byCell = new Map(api.json().features.map((f: { id: string }) => [f.id, f]));
+        expect(cells.length).toBe(api.json().features.length);
+        if (cells.some((cell) => cell.gi_class !== undefined)) withGi++;
+        for (const cell of cells) {
+          const f = byCell.get(cell.cell) as { count: number; gi_class: number };
+          expect([cell.count, cell.gi_class], `${c.qs} ${cell.cell}`).toEqual([f.count, f.gi_class]);
+        }
+      } else {
+        expect(api.statusCode, api.body).toBe(422);
+        expect(cells.every((cell) => cell.gi_class === undefined)).toBe(true);
+      }
+      // The filtered tile is cached apart: asked again, it is answered from the cache with the same ETag.
+      const again = await t.app.inject({ url, headers: bearer(viewer) });
+      expect([again.headers.etag, sumOf(again.rawPayload)]).toEqual([res.headers.etag, c.n]);
+    }
+    expect(etags.size).toBe(cases.length + 1);
+    // At least one filter set is large enough for Gi*, so classes were compared, not only counts.
+    expect(withGi).toBeGreaterThan(0);
+    // The unfiltered tile is still whole after the filtered ones were cached.
+    expect(sumOf((await t.app.inject({ url: await tileUrl(''), headers: bearer(viewer) })).rawPayload)).toBe(total);
+
+    // An edit inside a filter's window moves the version: the filtered tile at it counts the new incident.
+    const before = (await t.app.inject({ url: '/tiles/hotspots.json?category=hs-tiles-b', headers: bearer(viewer) })).json().tiles[0] as string;
+    await t.db.query(
+      `INSERT INTO incidents (jurisdiction_id, geom, category_code, status, reported_at, grid_code, grid_codes)
+       VALUES ($1, 'SRID=4326;POINT(-150.0031 -35.0101)', 'hs-tiles-b', 'reported', '2026-02-11T00:00:00Z', 'H1002', ARRAY['H1', 'H1002'])`, [jid]);
+    await t.db.query("SELECT bump_layer_version('incidents')");
+    const after = (await t.app.inject({ url: '/tiles/hotspots.json?category=hs-tiles-b', headers: bearer(viewer) })).json().tiles[0] as string;
+    expect(after).not.toBe(before);
+    const tile = await t.app.inject({ url: after.replace('{z}', String(Z)).replace('{x}', String(X)).replace('{y}', String(Y)), headers: bearer(viewer) });
+    expect(sumOf(tile.rawPayload)).toBe(13);
+  });
+
+  it('refuses bad filters with specific errors', async () => {
+    const tile = `/tiles/hotspots/${Z}/${X}/${Y}.mvt`;
+    expect(errorCode(await t.app.inject({ url: `${tile}?from=yesterday`, headers: bearer(viewer) }))).toBe('invalid_date');
+    expect(errorCode(await t.app.inject({ url: `${tile}?from=2026-03-01&to=2026-02-01`, headers: bearer(viewer) }))).toBe('empty_period');
+    const unknown = await t.app.inject({ url: `${tile}?category=no-such-category`, headers: bearer(viewer) });
+    expect([unknown.statusCode, errorCode(unknown)]).toEqual([404, 'category_not_found']);
+    expect(errorCode(await t.app.inject({ url: '/tiles/hotspots.json?to=2026-13-45', headers: bearer(viewer) }))).toBe('invalid_date');
+    const grids = await t.app.inject({ url: `/tiles/grids/${Z}/${X}/${Y}.mvt?category=hs-tiles-b` });
+    expect([grids.statusCode, errorCode(grids)]).toEqual([400, 'filters_not_supported']);
+  });
+
+  it('evicts filtered cells unconfirmed for longer than processes trust them, never the whole-period ones', async () => {
+    const { evictFilteredScopes } = await import('../hotspots/tileset.ts');
+    const { rows: filtered } = await t.db.query<{ scope: string }>("SELECT DISTINCT scope FROM hotspot_cell_versions WHERE jurisdiction_id = $1 AND scope LIKE '%|%' ORDER BY scope", [jid]);
+    expect(filtered.length).toBeGreaterThanOrEqual(3);
+    const old = filtered[0].scope;
+    await t.db.query("UPDATE hotspot_cell_versions SET used_at = now() - interval '2 hours' WHERE jurisdiction_id = $1 AND scope = $2", [jid, old]);
+    // Over the cap, only scopes unconfirmed for longer than the trust period go.
+    const evicted = await evictFilteredScopes(t.db, 0);
+    expect(evicted).toBeGreaterThanOrEqual(1);
+    const left = async (scope: string) => (await t.db.query<{ n: number }>('SELECT (SELECT count(*) FROM hotspot_cells WHERE jurisdiction_id = $1 AND scope = $2)::int + (SELECT count(*) FROM hotspot_cell_versions WHERE jurisdiction_id = $1 AND scope = $2)::int AS n', [jid, scope])).rows[0].n;
+    expect(await left(old)).toBe(0);
+    expect(await left(filtered[1].scope)).toBeGreaterThan(0);
+    expect(await left('')).toBeGreaterThan(0);
+  });
+
   it('is empty below zoom 6', async () => {
     const res = await t.app.inject({ url: '/tiles/hotspots/5/10/19.mvt', headers: bearer(viewer) });
     expect(res.statusCode).toBe(204);

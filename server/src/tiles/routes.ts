@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { hasRole } from '../core/auth.ts';
-import { HttpError, notFound } from '../core/errors.ts';
+import { badRequest, HttpError, notFound } from '../core/errors.ts';
+import type { TileFilter } from '../hotspots/tileset.ts';
 import { renderTile } from './encode.ts';
 import { TILESETS, tilesetById, type Tileset } from './tilesets.ts';
 import { isNewer, LayerVersions } from './versions.ts';
@@ -38,15 +40,18 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
     tilesets: TILESETS.map((t) => ({ id: t.id, description: t.description, tilejson: `/tiles/${t.id}.json`, public: t.roles === null })),
   }));
 
-  app.get<{ Params: { tileset: string } }>('/tiles/:tileset.json', {
+  app.get<{ Params: { tileset: string }; Querystring: FilterQs }>('/tiles/:tileset.json', {
     schema: {
       tags: ['tiles'],
-      summary: 'TileJSON 3.0 of one tileset; its tile URL carries the current data version',
+      summary: 'TileJSON 3.0 of one tileset; its tile URL carries the current data version (and, for hotspots, the filters asked for)',
       params: { type: 'object', required: ['tileset'], properties: { tileset: { type: 'string' } } },
+      querystring: { type: 'object', properties: { ...filterProps, access_token: { type: 'string' } } },
     },
   }, async (request, reply) => {
     const t = tileset(request.params.tileset);
     checkAccess(t, request);
+    const filter = tileFilter(t, request.query);
+    if (filter?.category) await checkCategory(filter.category);
     // TileJSON is asked for rarely and decides the tile URLs: always the latest version.
     const v = await versions.of(t.dependsOn, undefined, true);
     const bounds = await extent();
@@ -58,7 +63,7 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
       version: v,
       attribution: '© OpenStreetMap contributors (ODbL)',
       scheme: 'xyz',
-      tiles: [`/tiles/${t.id}/{z}/{x}/{y}.mvt?v=${v}`],
+      tiles: [`/tiles/${t.id}/{z}/{x}/{y}.mvt?v=${v}${filterQuery(filter)}`],
       minzoom: t.minzoom,
       maxzoom: t.maxzoom,
       bounds,
@@ -67,7 +72,7 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.get<{ Params: { tileset: string; z: number; x: number; y: number }; Querystring: { v?: string } }>('/tiles/:tileset/:z/:x/:y.mvt', {
+  app.get<{ Params: { tileset: string; z: number; x: number; y: number }; Querystring: { v?: string } & FilterQs }>('/tiles/:tileset/:z/:x/:y.mvt', {
     // A map view asks for dozens of tiles a second: no request log lines for them (errors are still logged).
     logLevel: 'warn',
     schema: {
@@ -78,7 +83,7 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
         required: ['tileset', 'z', 'x', 'y'],
         properties: { tileset: { type: 'string' }, z: { type: 'integer', minimum: 0, maximum: 22 }, x: { type: 'integer', minimum: 0 }, y: { type: 'integer', minimum: 0 } },
       },
-      querystring: { type: 'object', properties: { v: { type: 'string', maxLength: 64 }, access_token: { type: 'string' } } },
+      querystring: { type: 'object', properties: { v: { type: 'string', maxLength: 64 }, ...filterProps, access_token: { type: 'string' } } },
     },
   }, async (request, reply) => {
     const { z, x, y } = request.params;
@@ -89,7 +94,11 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
     const figures = t.figuresRoles ? hasRole(request.user, t.figuresRoles) : false;
     // A user limited to an area (a kiosk) gets that area's incidents only, cached apart.
     const area = t.areaSource && request.user?.area ? request.user.area : null;
-    const variant = area ? `a.${area}` : figures ? 'f' : 'p';
+    // The analyst's filters (hotspots only) make tiles of their own: in the cache key and the ETag.
+    const filter = tileFilter(t, request.query);
+    const scope = t.filtered ? t.filtered(area, filter) : null;
+    const base = area ? `a.${area}` : figures ? 'f' : 'p';
+    const variant = filter ? `${base}.q${crypto.createHash('sha1').update(scope ?? '').digest('hex').slice(0, 16)}` : base;
     const wanted = request.query.v;
     // The versions as known (no query while they are fresh); read when they are not.
     let v = versions.known(t.dependsOn) ?? await versions.of(t.dependsOn);
@@ -106,10 +115,11 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
       if (request.headers['if-none-match'] === etag) return reply.headers(tileHeaders(etag, wanted === v, figures || area !== null)).status(304).send();
       const hit = cache.get(`${t.id}/${z}/${x}/${y}/${v}/${variant}`);
       if (hit) return sendTile(reply.headers(tileHeaders(etag, wanted === v, figures || area !== null)), hit);
-      await preparers.get(t.id)?.({ z, x, y }, area, v);
+      if (filter?.category) await checkCategory(filter.category);
+      await preparers.get(t.id)?.({ z, x, y }, area, v, filter);
     }
     const source = area ? t.areaSource! : t.source;
-    const arg = area ?? (source.includes('$6') ? figures : null);
+    const arg = scope ?? area ?? (source.includes('$6') ? figures : null);
     const r = await renderTile(db, db.kind, { source, z, x, y, cap: config.WANGGE_TILE_FEATURE_CAP, arg, layers: t.dependsOn });
     // The tile holds the data of the version its own query read: key and label it by that one.
     // Except where cells were prepared for v: they hold data of v or later, not necessarily of the
@@ -130,11 +140,53 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
     return t;
   }
 
+  async function checkCategory(code: string): Promise<void> {
+    if ((await db.query('SELECT 1 FROM categories WHERE code = $1', [code])).rows.length === 0) {
+      throw notFound('category_not_found', `No category "${code}"`);
+    }
+  }
+
   async function extent(): Promise<[number, number, number, number]> {
     const { rows } = await db.query<{ b: number[] | null }>(
       'SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS b FROM (SELECT ST_Extent(geom) AS e FROM grids WHERE valid_to IS NULL) s');
     return (rows[0]?.b ?? [-180, -85.0511, 180, 85.0511]) as [number, number, number, number];
   }
+}
+
+interface FilterQs { from?: string; to?: string; category?: string }
+
+const filterProps = {
+  from: { type: 'string', maxLength: 40, description: 'hotspots only: incidents reported at or after (ISO 8601 date or date-time; dates are UTC midnight)' },
+  to: { type: 'string', maxLength: 40, description: 'hotspots only: incidents reported before (ISO 8601 date or date-time)' },
+  category: { type: 'string', maxLength: 80, description: 'hotspots only: category code; a major category includes its minor ones' },
+} as const;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * The filters of a tile request, checked as GET /api/hotspots/* checks them (null when none);
+ * kept as written (the same text the JSON endpoints hand to SQL), so a filtered tile counts
+ * exactly what the JSON answer with the same parameters counts.
+ */
+function tileFilter(t: Tileset, q: FilterQs): TileFilter | null {
+  if (q.from === undefined && q.to === undefined && q.category === undefined) return null;
+  if (!t.filtered) throw badRequest('filters_not_supported', `Tileset ${t.id} takes no from/to/category filters (only hotspots does)`);
+  for (const key of ['from', 'to'] as const) {
+    const v = q[key];
+    if (v !== undefined && (!ISO_DATE.test(v) || Number.isNaN(Date.parse(v)))) {
+      throw badRequest('invalid_date', `"${key}" must be an ISO 8601 date or date-time (got "${v}")`);
+    }
+  }
+  if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to)) throw badRequest('empty_period', '"from" must be before "to"');
+  if (q.category === '') throw badRequest('invalid_category', '"category" must not be empty');
+  return { from: q.from ?? null, to: q.to ?? null, category: q.category ?? null };
+}
+
+function filterQuery(f: TileFilter | null): string {
+  if (!f) return '';
+  const p = new URLSearchParams();
+  for (const key of ['from', 'to', 'category'] as const) if (f[key] !== null) p.set(key, f[key]!);
+  return `&${p.toString()}`;
 }
 
 function checkAccess(t: Tileset, request: FastifyRequest): void {

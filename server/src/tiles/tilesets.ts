@@ -1,9 +1,9 @@
 import type { Role } from '../core/auth.ts';
 import type { Db } from '../core/db.ts';
-import { HOTSPOT_MINZOOM, HotspotCells } from '../hotspots/tileset.ts';
+import { cellScope, HOTSPOT_MINZOOM, HotspotCells, type TileFilter } from '../hotspots/tileset.ts';
 
 /** Work a tileset needs done before a tile is rendered at a version (precomputed cells). */
-export type TilePreparer = (tile: { z: number; x: number; y: number }, area: string | null, version: string) => Promise<void>;
+export type TilePreparer = (tile: { z: number; x: number; y: number }, area: string | null, version: string, filter: TileFilter | null) => Promise<void>;
 
 /**
  * The tilesets Wangge serves. Each is one layer function from migrations/0007_tiles.sql; the
@@ -24,6 +24,11 @@ export interface Tileset {
   areaSource?: string;
   /** Made once per app: what must be stored before a tile at a version can be rendered. */
   preparer?: (db: Db) => TilePreparer;
+  /**
+   * Takes the analyst's filters (?from=&to=&category=, as GET /api/hotspots/*): they key the
+   * caches and ETags, and this gives the tile function's argument ($6) for an area and filters.
+   */
+  filtered?: (area: string | null, filter: TileFilter | null) => string;
   minzoom: number;
   maxzoom: number;
   vectorLayers: { id: string; description: string; fields: Record<string, string> }[];
@@ -87,14 +92,15 @@ const hotspotFields = {
 
 TILESETS.push({
   id: 'hotspots',
-  description: 'Incident counts, rates and Gi* hot-spot classes per H3 cell (resolution by zoom), over the whole period; precomputed per data version',
-  source: "tile_hotspots($1, $2, $3, $4, ''::text)",
+  description: 'Incident counts, rates and Gi* hot-spot classes per H3 cell (resolution by zoom), over the whole period or the period and category asked for (?from=&to=&category=); precomputed per data version',
+  source: 'tile_hotspots($1, $2, $3, $4, $6::text)',
   areaSource: 'tile_hotspots($1, $2, $3, $4, $6::text)',
+  filtered: cellScope,
   dependsOn: ['incidents', 'households', 'grids'],
   roles: ['analyst', 'planner', 'dispatcher', 'viewer'],
   preparer: (db) => {
     const cells = new HotspotCells(db);
-    return (tile, area, version) => cells.ensure(tile, area, version);
+    return (tile, area, version, filter) => cells.ensure(tile, area, version, filter);
   },
   minzoom: HOTSPOT_MINZOOM,
   maxzoom: 16,
