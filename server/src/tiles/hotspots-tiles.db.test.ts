@@ -117,6 +117,16 @@ describe('hot-spot tiles', () => {
     expect(cells.reduce((s, c) => s + c.count, 0)).toBe(n[0].n);
     expect(n[0].n).toBeLessThan(63);
     expect(res.headers.etag).toContain('a.H1002');
+    // With filters as well: the area's incidents of that period only, cached apart from the whole period's.
+    const filtered = await t.app.inject({ url: `/tiles/hotspots/${Z}/${X}/${Y}.mvt?to=2026-02-03&access_token=${kiosk}` });
+    expect(filtered.statusCode, filtered.body).toBe(200);
+    const { rows: m } = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM incidents i, grids g WHERE i.jurisdiction_id = $1 AND g.jurisdiction_id = $1 AND g.code = 'H1002'
+          AND ST_Intersects(i.geom, g.geom) AND i.reported_at < '2026-02-03T00:00:00Z'`, [jid]);
+    expect(cellsOf(tileAsText(filtered.rawPayload)).reduce((s, c) => s + c.count, 0)).toBe(m[0].n);
+    expect(m[0].n).toBeGreaterThan(0);
+    expect(m[0].n).toBeLessThan(n[0].n);
+    expect(filtered.headers.etag).toMatch(/a\.H1002\.q[0-9a-f]{16}/);
   });
 
   it('draws the analyst filters (from, to, category) as GET /api/hotspots/gi does, cached and labelled apart', async () => {
