@@ -3,22 +3,49 @@ import type { Db, Queryable } from '../core/db.ts';
 import { sqlFile } from '../core/db.ts';
 import { generateCodes } from '../grids/codes.ts';
 import { h3Tiling, weightedKMeans } from './baselines.ts';
+import { kdCuts, type Segment } from './cuts.ts';
 import { summarize, type GridRow, type Summary } from './metrics.ts';
 import { band, PERSONS_PER_HOUSEHOLD, type PartitionParams } from './params.ts';
-import { regionalize, type Edge, type Unit } from './regionalize.ts';
+import { regionalize, type Edge, type Region, type Unit } from './regionalize.ts';
 
 /**
  * The partition pipeline for one job (a row of partition_jobs): heavy geometry in PostGIS,
  * graph work in TypeScript.
  *   lines → faces (blocks) → zones (hard faces) → households per face → split lines in blocks
- *   above the band → units → households per unit → regionalise → grids → codes → metrics
- *   (+ the current grids and the two baselines).
+ *   above half the target → units → households per unit → regionalise → grids → codes → metrics
+ *   (+ the current grids and the two baselines). The split lines are made twice (Voronoi edges
+ *   between buildings, straight cuts of cuts.ts) and the better-scoring unit set is kept.
  */
 
 const sql = (name: string) => sqlFile(import.meta.url, `sql/${name}.sql`);
 
 /** Blocks holding more than this share of the target are split between their buildings. */
 export const SPLIT_SHARE = 0.5;
+
+/**
+ * Straight cuts (cuts.ts) stop at pieces of at most this share of the target (measured on
+ * Helsinki centre and Monaco's quarters: 0.12, 0.25 and 0.4 tried; 0.12 balanced best).
+ */
+export const STRAIGHT_LEAF_SHARE = 0.12;
+
+/**
+ * What decides between the two unit sets: the share of unflagged regions within the band, then
+ * the share of the cut between regions that runs between two blocks (on a barrier line) rather
+ * than inside one. Both from the graph, before any grid is written.
+ */
+export function scoreRegions(units: { id: number; face: number }[], edges: Edge[], regions: Region[], regionOf: Map<number, number>, lo: number, hi: number): { band: number; barrier: number } {
+  const unflagged = regions.filter((r) => !r.flag);
+  const inBand = unflagged.filter((r) => r.w >= lo && r.w <= hi).length;
+  const faceOf = new Map(units.map((u) => [u.id, u.face]));
+  let cut = 0;
+  let onBarrier = 0;
+  for (const e of edges) {
+    if (regionOf.get(e.a) === regionOf.get(e.b)) continue;
+    cut += e.len;
+    if (faceOf.get(e.a) !== faceOf.get(e.b)) onBarrier += e.len;
+  }
+  return { band: unflagged.length > 0 ? inBand / unflagged.length : 1, barrier: cut > 0 ? onBarrier / cut : 1 };
+}
 
 export class Cancelled extends Error {
   constructor() { super('cancelled'); }
@@ -76,7 +103,8 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
   const classes = [...new Set([...p.hardClasses, ...p.preferredClasses])];
 
   await step('blocks', 0.05);
-  const blocks = await txNoJit(db, async (q) => {
+  type UnitRow = { id: number; face: number; zone: number; households: number; population: number; x: number; y: number; area: number };
+  const { blocks, units, regions, regionOf } = await txNoJit(db, async (q) => {
     await q.query('DELETE FROM partition_blocks WHERE job_id = $1', [jobId]);
     await q.query(sql('lines-temp'));
     await q.query(sql('faces-temp'));
@@ -94,42 +122,71 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
     // estimated from households, so the same test holds for a people band.
     // Rural mode keeps villages whole: only a block above the band is split.
     const splitAt = p.rural ? b.hi : SPLIT_SHARE * b.target;
-    await q.query(sql('split-lines'), [jobId, b.by === 'people' ? splitAt / PERSONS_PER_HOUSEHOLD : splitAt]);
-    await q.query(sql('units'), [jobId]);
-    // Slivers of the area left outside every unit (see gap-fill.sql); the union is only worth
-    // computing when the areas say there is something to fill.
-    const { rows: gap } = await q.query<{ gap: number }>(
-      'SELECT ST_Area(area) - (SELECT sum(ST_Area(geom)) FROM partition_blocks WHERE job_id = $1) AS gap FROM partition_jobs WHERE id = $1', [jobId]);
-    if (Math.abs(gap[0].gap) > 1e-14) await q.query(sql('gap-fill'), [jobId]);
-    await q.query(sql('sliver-fill'), [jobId]);
-    await q.query(sql('unit-households'), [jobId, PERSONS_PER_HOUSEHOLD]);
-    // The units must cover the area: a geometry step that failed quietly (an empty result)
-    // must fail the job, not give a proposal with holes.
-    const { rows } = await q.query<{ n: number; units: number; share: number | null }>(
-      `SELECT (SELECT count(*)::int FROM partition_faces) AS n, (SELECT count(*)::int FROM partition_blocks WHERE job_id = $1) AS units,
-              (SELECT sum(ST_Area(geom)) FROM partition_blocks WHERE job_id = $1) / nullif((SELECT ST_Area(area) FROM partition_jobs WHERE id = $1), 0) AS share`, [jobId]);
-    if (rows[0].units === 0 || rows[0].share === null || Math.abs(rows[0].share - 1) > 1e-6) {
-      throw new Error(`the blocks cover ${((rows[0].share ?? 0) * 100).toFixed(4)} % of the area (${rows[0].units} units); the geometry engine failed on this area`);
+    const splitHouseholds = b.by === 'people' ? splitAt / PERSONS_PER_HOUSEHOLD : splitAt;
+    const targetHouseholds = b.by === 'people' ? b.target / PERSONS_PER_HOUSEHOLD : b.target;
+    // Two ways of cutting those blocks (see "Blocks above the band" in docs/partition.md): the
+    // Voronoi edges between single buildings, and straight lines between groups of buildings
+    // (cuts.ts). Both are regionalised; the one whose regions score better is kept.
+    const { rows: big } = await q.query<{ id: number; xs: number[]; ys: number[]; ws: number[]; env: { type: string; coordinates: [number, number][][] } }>(
+      sql('split-points'), [jobId, splitHouseholds, job.srid]);
+    const straight: { face: number; s: Segment }[] = [];
+    for (const f of big) {
+      const ring = f.env.type === 'Polygon' ? f.env.coordinates[0] : [];
+      for (const seg of kdCuts(f.xs.map((x, i) => ({ x, y: f.ys[i], w: f.ws[i] })), ring, STRAIGHT_LEAF_SHARE * targetHouseholds)) straight.push({ face: f.id, s: seg });
     }
-    return rows[0].n;
+    await q.query('CREATE TEMP TABLE IF NOT EXISTS partition_unit_ix (id integer NOT NULL, geom geometry NOT NULL) ON COMMIT DROP');
+    await q.query('CREATE INDEX ON partition_unit_ix USING gist (geom)');
+
+    const build = async (cuts: 'voronoi' | 'straight') => {
+      await q.query('DELETE FROM partition_lines WHERE split');
+      await q.query('DELETE FROM partition_blocks WHERE job_id = $1', [jobId]);
+      if (cuts === 'voronoi') await q.query(sql('split-lines'), [jobId, splitHouseholds]);
+      else await q.query(sql('split-cuts'), [straight.map((c) => c.face), job.srid, straight.map((c) => c.s.x0), straight.map((c) => c.s.y0), straight.map((c) => c.s.x1), straight.map((c) => c.s.y1)]);
+      await q.query(sql('units'), [jobId]);
+      // Slivers of the area left outside every unit (see gap-fill.sql); the union is only worth
+      // computing when the areas say there is something to fill.
+      const { rows: gap } = await q.query<{ gap: number }>(
+        'SELECT ST_Area(area) - (SELECT sum(ST_Area(geom)) FROM partition_blocks WHERE job_id = $1) AS gap FROM partition_jobs WHERE id = $1', [jobId]);
+      if (Math.abs(gap[0].gap) > 1e-14) await q.query(sql('gap-fill'), [jobId]);
+      await q.query(sql('sliver-fill'), [jobId]);
+      await q.query(sql('unit-households'), [jobId, PERSONS_PER_HOUSEHOLD]);
+      // The units must cover the area: a geometry step that failed quietly (an empty result)
+      // must fail the job, not give a proposal with holes.
+      const { rows } = await q.query<{ n: number; units: number; share: number | null }>(
+        `SELECT (SELECT count(*)::int FROM partition_faces) AS n, (SELECT count(*)::int FROM partition_blocks WHERE job_id = $1) AS units,
+                (SELECT sum(ST_Area(geom)) FROM partition_blocks WHERE job_id = $1) / nullif((SELECT ST_Area(area) FROM partition_jobs WHERE id = $1), 0) AS share`, [jobId]);
+      if (rows[0].units === 0 || rows[0].share === null || Math.abs(rows[0].share - 1) > 1e-6) {
+        throw new Error(`the blocks cover ${((rows[0].share ?? 0) * 100).toFixed(4)} % of the area (${rows[0].units} units); the geometry engine failed on this area`);
+      }
+      const units = (await q.query<UnitRow>(sql('unit-graph'), [jobId, job.srid])).rows;
+      await q.query('DELETE FROM partition_unit_ix');
+      await q.query('INSERT INTO partition_unit_ix SELECT id, geom FROM partition_blocks WHERE job_id = $1', [jobId]);
+      await q.query('ANALYZE partition_unit_ix');
+      const edges = (await q.query<Edge>(sql('unit-edges'), [job.srid])).rows;
+      return { blocks: rows[0].n, units, edges };
+    };
+    const solve = (g: { units: UnitRow[]; edges: Edge[] }) => {
+      const graphUnits: Unit[] = g.units.map((u) => ({ id: u.id, face: u.face, zone: u.zone, w: b.by === 'people' ? u.population : u.households, x: u.x, y: u.y, area: u.area }));
+      const r = regionalize({ units: graphUnits, edges: g.edges, target: b.target, lo: b.lo, hi: b.hi, seed: p.seed });
+      return { ...r, score: scoreRegions(g.units, g.edges, r.regions, r.regionOf, b.lo, b.hi) };
+    };
+
+    // Progress is reported after this transaction: the runner writes it to the job's row, and
+    // on the embedded database (one session) that write would wait for this transaction.
+    const first = await build('voronoi');
+    const a = solve(first);
+    if (straight.length === 0) return { ...first, ...a };
+    if (opts.isCancelled?.()) throw new Cancelled();
+    const second = await build('straight');
+    const s = solve(second);
+    if (s.score.band > a.score.band + 1e-9 || (Math.abs(s.score.band - a.score.band) <= 1e-9 && s.score.barrier > a.score.barrier + 1e-9)) return { ...second, ...s };
+    // The Voronoi units again (the same statements on the same input give the same units).
+    await build('voronoi');
+    return { ...first, ...a };
   });
 
   await step('graph', 0.3);
-  const { units, edges } = await txNoJit(db, async (q) => ({
-    units: (await q.query<{ id: number; face: number; zone: number; households: number; population: number; x: number; y: number; area: number }>(sql('unit-graph'), [jobId, job.srid])).rows,
-    edges: await (async () => {
-      await q.query('CREATE TEMP TABLE IF NOT EXISTS partition_unit_ix (id integer NOT NULL, geom geometry NOT NULL) ON COMMIT DROP');
-      await q.query('INSERT INTO partition_unit_ix SELECT id, geom FROM partition_blocks WHERE job_id = $1', [jobId]);
-      await q.query('CREATE INDEX ON partition_unit_ix USING gist (geom)');
-      await q.query('ANALYZE partition_unit_ix');
-      return (await q.query<Edge>(sql('unit-edges'), [job.srid])).rows;
-    })(),
-  }));
-
   await step('regions', 0.4);
-  const graphUnits: Unit[] = units.map((u) => ({ id: u.id, face: u.face, zone: u.zone, w: b.by === 'people' ? u.population : u.households, x: u.x, y: u.y, area: u.area }));
-  const { regions, regionOf } = regionalize({ units: graphUnits, edges, target: b.target, lo: b.lo, hi: b.hi, seed: p.seed });
-
   await step('grids', 0.55);
   await txNoJit(db, async (q) => {
     await q.query("DELETE FROM partition_grids WHERE job_id = $1 AND variant = 'proposal'", [jobId]);

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { kdCuts } from './cuts.ts';
+
+/** A 200 × 50 m block with two rows of 20 buildings of 10 households each (400 households). */
+const rows = () => Array.from({ length: 40 }, (_, i) => ({ x: 5 + 10 * (i % 20), y: i < 20 ? 15 : 35, w: 10 }));
+const box: [number, number][] = [[0, 0], [200, 0], [200, 50], [0, 50], [0, 0]];
+
+const rotate = (deg: number) => {
+  const a = (deg * Math.PI) / 180;
+  return ([x, y]: [number, number]): [number, number] => [x * Math.cos(a) - y * Math.sin(a), x * Math.sin(a) + y * Math.cos(a)];
+};
+
+describe('straight cuts between buildings (k-d tree in the block frame)', () => {
+  it('halves a long block across its narrow side, in the gaps, until pieces hold at most the leaf', () => {
+    const cuts = kdCuts(rows(), box, 100);
+    // 400 → 200 + 200 → four pieces of 100: three cuts, all straight across the 50 m side.
+    expect(cuts).toHaveLength(3);
+    for (const c of cuts) {
+      expect(c.x0).toBeCloseTo(c.x1, 9);
+      expect(Math.abs(c.y1 - c.y0)).toBeCloseTo(51, 9);
+    }
+    expect(cuts.map((c) => c.x0).sort((a, b) => a - b)).toEqual([50, 100, 150]);
+  });
+
+  it('follows the block when it is rotated (the oriented envelope gives the frame)', () => {
+    const r = rotate(30);
+    const pts = rows().map((p) => { const [x, y] = r([p.x, p.y]); return { x, y, w: p.w }; });
+    const cuts = kdCuts(pts, box.map(r), 100);
+    expect(cuts).toHaveLength(3);
+    // Each cut is perpendicular to the block's long side (direction 30°) and 51 m long.
+    for (const c of cuts) {
+      const dx = c.x1 - c.x0;
+      const dy = c.y1 - c.y0;
+      expect(Math.hypot(dx, dy)).toBeCloseTo(51, 6);
+      expect(dx * Math.cos(Math.PI / 6) + dy * Math.sin(Math.PI / 6)).toBeCloseTo(0, 6);
+    }
+  });
+
+  it('cuts a wide piece the other way, and never through a gap narrower than half a metre', () => {
+    // A square block whose buildings all stand on one line across it: only cuts between them.
+    const line = Array.from({ length: 8 }, (_, i) => ({ x: 50, y: 5 + 12 * i, w: 30 }));
+    const cuts = kdCuts(line, [[0, 0], [100, 0], [100, 100], [0, 100], [0, 0]], 60);
+    expect(cuts.length).toBeGreaterThan(0);
+    for (const c of cuts) {
+      expect(c.y0).toBeCloseTo(c.y1, 9);
+      for (const p of line) expect(Math.abs(p.y - c.y0)).toBeGreaterThan(0.25);
+    }
+    // Buildings on one spot (or closer than the gap) are never separated; one building alone is never cut.
+    expect(kdCuts([{ x: 10, y: 10, w: 500 }, { x: 10.2, y: 10.1, w: 500 }], box, 100)).toEqual([]);
+    expect(kdCuts([{ x: 10, y: 10, w: 500 }], box, 100)).toEqual([]);
+  });
+});
