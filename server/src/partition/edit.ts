@@ -4,14 +4,15 @@ import { badRequest, conflict, notFound, unprocessable } from '../core/errors.ts
 import { generateCodes } from '../grids/codes.ts';
 import { txNoJit, variantMetrics, type PartitionResult } from './engine.ts';
 import { band, type PartitionParams } from './params.ts';
-import { regionalize, type Edge, type Unit } from './regionalize.ts';
+import { bisect } from './bisect.ts';
+import { SPLIT_COST, type Edge } from './regionalize.ts';
 
 /**
  * A planner's edits of a done proposal. Every edit is a set of blocks (units) moving between
  * grids, so every edit has an exact inverse (the same blocks moving back):
  * - move: blocks into a neighbouring grid; moving every block of a grid merges it;
- * - split: one grid's blocks into two contiguous parts balanced by households (the
- *   regionalisation with k = 2 and the job's seed); one part becomes a new grid;
+ * - split: one grid's blocks into two contiguous parts of 35–65 % of its households each
+ *   (bisect.ts); one part becomes a new grid;
  * - redraw: the blocks of grid A on B's side of a drawn line (or inside a drawn polygon) go to B.
  * The grids touched are rebuilt from their blocks (so coverage stays exact), must each stay one
  * piece, and the proposal's metrics are recomputed; all in one transaction, so a refused edit
@@ -131,10 +132,11 @@ async function requireGrid(q: Queryable, jobId: number, seq: number): Promise<vo
 
 /**
  * Splits one grid into two contiguous parts balanced by households (or people, as the job's
- * band): the regionalisation of the grid's own blocks with k = 2 (band 35–65 % of the grid's
- * weight around half of it) and the job's seed, as one zone (the split may follow a hard
- * barrier but need not). The part holding the grid's lowest block id keeps the grid's seq and
- * code; the other becomes a new grid with the next free code.
+ * band), each within 35–65 % of the grid's weight, cut along barriers where it can be
+ * (bisect.ts: spanning-tree bipartitions of the grid's blocks; blocks are not cut). 422
+ * `no_balanced_split` when no two contiguous parts fall in that range. The part holding the
+ * grid's lowest block id keeps the grid's seq and code; the other becomes a new grid with the
+ * next free code.
  */
 export async function splitGrid(db: Db, jobId: number, seq: number): Promise<EditResult> {
   return txNoJit(db, async (q) => {
@@ -151,14 +153,13 @@ export async function splitGrid(db: Db, jobId: number, seq: number): Promise<Edi
     const weight = (u: (typeof units)[number]) => (b.by === 'people' ? u.population : u.households);
     const W = units.reduce((s, u) => s + weight(u), 0);
     if (W <= 0) throw unprocessable('cannot_split', `Grid ${seq} has no ${b.by}; there is nothing to balance`, { reason: 'empty' });
-    const graph: Unit[] = units.map((u) => ({ id: u.id, face: u.face, zone: 0, w: weight(u), x: u.x, y: u.y, area: u.area }));
-    const { regions } = regionalize({ units: graph, edges, target: W / 2, lo: 0.35 * W, hi: 0.65 * W, seed: job.params.seed });
-    if (regions.length !== 2) {
-      const why = regions.some((r) => r.flag === 'tower') ? 'one block holds most of its households' : 'its blocks do not fall into two contiguous parts';
+    // Two contiguous parts within 35–65 % of the grid, the cut on barriers where it can be.
+    const split = bisect(units.map((u) => ({ id: u.id, face: u.face, w: weight(u), area: u.area })), edges, 0.35 * W, 0.65 * W, SPLIT_COST);
+    if (!split) {
+      const top = Math.max(...units.map(weight));
+      const why = top > 0.65 * W ? `one block holds ${Math.round((100 * top) / W)} % of its ${b.by}` : 'its blocks do not fall into two contiguous parts of 35–65 % each';
       throw unprocessable('cannot_split', `Grid ${seq} cannot be split into two balanced contiguous parts: ${why}`, { reason: 'no_balanced_split' });
     }
-    const minId = Math.min(...units.map((u) => u.id));
-    const moving = regions.find((r) => !r.units.includes(minId)) as (typeof regions)[number];
     // The new grid's code: the next free number under the parent, in the standard's format.
     const { rows: codes } = await q.query<{ code: string | null; max: number }>(
       "SELECT code, max(seq) OVER () AS max FROM partition_grids WHERE job_id = $1 AND variant = 'proposal'", [jobId]);
@@ -166,7 +167,7 @@ export async function splitGrid(db: Db, jobId: number, seq: number): Promise<Edi
     for (const e of Object.values(job.result.emptied ?? {})) if (e.code) taken.add(e.code);
     const newSeq = Math.max(codes[0]?.max ?? 0, ...Object.keys(job.result.emptied ?? {}).map(Number)) + 1;
     const [code] = generateCodes(job.parentCode ?? '', [{ x: 0, y: 0 }], { taken });
-    return applyMoves(q, jobId, job, moving.units.sort((x, y) => x - y).map((block) => ({ block, to: newSeq })), { seq: newSeq, code });
+    return applyMoves(q, jobId, job, split.part.map((block) => ({ block, to: newSeq })), { seq: newSeq, code });
   });
 }
 
