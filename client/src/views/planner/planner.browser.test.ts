@@ -10,6 +10,12 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
   let admin: string;
   const errors: string[] = [];
   const value = async (row: string, variant: string) => Number(await page.getAttribute(`[data-testid="m-${row}-${variant}"]`, 'data-value'));
+  /** Selects a grid in the list (a click on the selected row would deselect it). */
+  const selectGrid = async (seq: number) => {
+    const row = page.locator(`[data-testid="pl-grid-row"][data-seq="${seq}"]`);
+    if ((await row.getAttribute('class')) !== 'selected') await row.click();
+    await expect.poll(() => row.getAttribute('class')).toBe('selected');
+  };
 
   beforeAll(async () => {
     admin = (await apiCall<{ token: string }>('POST', '/api/auth/login', null, { username: 'admin', password: inject('adminPassword') })).token;
@@ -124,14 +130,26 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     const n = await value('grids', 'proposal');
     const jobId = await page.evaluate(() => window.__wanggePlanner!.jobId);
     await page.click('[data-testid="pl-mode-split"]');
-    // The grid with the most blocks: it can be split.
     const blocks = await apiCall<{ features: { properties: { id: number; gridSeq: number } }[] }>('GET', `/api/partitions/${jobId}/blocks`, admin);
     const flagged = new Set((await apiCall<{ features: { properties: { seq: number; flag: string | null } }[] }>('GET', `/api/partitions/${jobId}/grids`, admin))
       .features.filter((f) => f.properties.flag).map((f) => f.properties.seq));
     const count = new Map<number, number>();
     for (const b of blocks.features) if (!flagged.has(b.properties.gridSeq)) count.set(b.properties.gridSeq, (count.get(b.properties.gridSeq) ?? 0) + 1);
-    const seq = [...count].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
-    await page.click(`[data-testid="pl-grid-row"][data-seq="${seq}"]`);
+    // The grid with the most blocks that the server can split in 35–65 % (tried through the API
+    // first and undone at once; a grid whose blocks do not allow it is refused with 422).
+    let seq = 0;
+    for (const [s] of [...count].sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
+      const res = await fetch(`${baseUrl}/api/partitions/${jobId}/split`, {
+        method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ grid: s }),
+      });
+      if (!res.ok) continue;
+      const tried = (await res.json()) as { moves: { block: number; from: number }[] };
+      await apiCall('POST', `/api/partitions/${jobId}/moves`, admin, { moves: tried.moves.map((m) => ({ block: m.block, to: m.from })) });
+      seq = s;
+      break;
+    }
+    expect(seq, 'no grid the server can split').toBeGreaterThan(0);
+    await selectGrid(seq);
     const topologyBefore = await page.locator('[data-testid="pl-topology"]').textContent();
     await page.click('[data-testid="pl-split"]');
     await expect.poll(() => value('grids', 'proposal'), { timeout: 30_000 }).toBe(n + 1);
@@ -176,7 +194,7 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     const R = 14;
     let chosen: { a: number; b: number; corners: [number, number][] } | null = null;
     for (const c of cands.slice(0, 30)) {
-      await page.click(`[data-testid="pl-grid-row"][data-seq="${c.a}"]`);
+      await selectGrid(c.a);
       const to = page.locator(`[data-testid="pl-redraw-to-${c.b}"]`);
       if (!(await to.count())) continue;
       if ((await to.getAttribute('aria-pressed')) !== 'true') await to.click();
@@ -235,11 +253,125 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     expect(errors).toEqual([]);
   });
 
+  it('redraws an edge with a line drawn with the mouse (terra-draw), then undoes it', async () => {
+    type Poly = { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | number[][][][] };
+    const jobId = await page.evaluate(() => window.__wanggePlanner!.jobId);
+    const grids = await apiCall<{ features: { geometry: Poly; properties: { seq: number } }[] }>('GET', `/api/partitions/${jobId}/grids`, admin);
+    const key = (p: number[]) => `${p[0].toFixed(7)},${p[1].toFixed(7)}`;
+    const rings = new Map<number, number[][]>();
+    for (const g of grids.features) {
+      const polys = (g.geometry.type === 'Polygon' ? [g.geometry.coordinates] : g.geometry.coordinates) as number[][][][];
+      rings.set(g.properties.seq, polys.flatMap((poly) => poly[0].slice(0, -1)));
+    }
+    // Neighbouring grids A, B: A's vertex centre C and the middle M of their shared vertices.
+    const pairs: { a: number; b: number; c: [number, number]; m: [number, number] }[] = [];
+    for (const [a, ra] of rings) for (const [b, rb] of rings) {
+      if (a === b) continue;
+      const inB = new Set(rb.map(key));
+      const shared = ra.filter((p) => inB.has(key(p)));
+      if (shared.length < 2) continue;
+      const mean = (ps: number[][]): [number, number] => [ps.reduce((s, p) => s + p[0], 0) / ps.length, ps.reduce((s, p) => s + p[1], 0) / ps.length];
+      pairs.push({ a, b, c: mean(ra), m: mean(shared) });
+    }
+    expect(pairs.length).toBeGreaterThan(0);
+    await page.click('[data-testid="pl-mode-redraw"]');
+    const pane = (await page.locator('[data-testid="pane-left"]').boundingBox())!;
+    // A line across A, perpendicular to C→M, part of the way from C to M; tried through the API
+    // first (and undone at once), so the mouse draws one the server accepts.
+    let chosen: { a: number; b: number; ends: [number, number][] } | null = null;
+    for (const pr of pairs.slice(0, 40)) {
+      await selectGrid(pr.a);
+      const toB = page.locator(`[data-testid="pl-redraw-to-${pr.b}"]`);
+      if (!(await toB.count())) continue;
+      if ((await toB.getAttribute('aria-pressed')) !== 'true') await toB.click();
+      await page.click('[data-testid="pl-shape-line"]');
+      await page.waitForFunction(() => Boolean(window.__wanggePlannerDraw));
+      for (const f of [0.5, 0.7, 0.3, 0.85]) {
+        const { px, line } = await page.evaluate(([c, m, f]) => {
+          const map = window.__wanggePlannerDraw!.map;
+          const pc = map.project(c as [number, number]);
+          const pm = map.project(m as [number, number]);
+          const dx = pm.x - pc.x; const dy = pm.y - pc.y;
+          const len = Math.hypot(dx, dy) || 1;
+          const half = Math.max(60, 3 * len);
+          const p = [pc.x + f * dx, pc.y + f * dy];
+          const ends = [[p[0] - (dy / len) * half, p[1] + (dx / len) * half], [p[0] + (dy / len) * half, p[1] - (dx / len) * half]];
+          return { px: ends, line: ends.map(([x, y]) => { const q = map.unproject([x, y]); return [q.lng, q.lat]; }) };
+        }, [pr.c, pr.m, f] as const);
+        if (px.some(([x, y]) => x < 5 || y < 5 || x > pane.width - 5 || y > pane.height - 5)) continue;
+        const res = await fetch(`${baseUrl}/api/partitions/${jobId}/redraw`, {
+          method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ from: pr.a, to: pr.b, geometry: { type: 'LineString', coordinates: line } }),
+        });
+        if (!res.ok) continue;
+        const tried = (await res.json()) as { moves: { block: number; from: number }[] };
+        await apiCall('POST', `/api/partitions/${jobId}/moves`, admin, { moves: tried.moves.map((mv) => ({ block: mv.block, to: mv.from })) });
+        chosen = { a: pr.a, b: pr.b, ends: px as [number, number][] };
+        break;
+      }
+      if (chosen) break;
+    }
+    expect(chosen, 'no line across a grid that the server accepts').not.toBeNull();
+    const { a, b, ends } = chosen!;
+    const owner = async (seq: number) => (await apiCall<{ features: { properties: { id: number; gridSeq: number } }[] }>('GET', `/api/partitions/${jobId}/blocks`, admin))
+      .features.filter((ft) => ft.properties.gridSeq === seq).map((ft) => ft.properties.id).sort((x, y) => x - y);
+    const ofB = await owner(b);
+    const undos = async () => Number((await page.locator('[data-testid="pl-undo"]').textContent())?.match(/\((\d+)\)/)?.[1]);
+    const undoCount = await undos();
+    const n = await value('grids', 'proposal');
+    // Two points with the mouse, then the last one clicked again to finish the line.
+    for (const [x, y] of [ends[0], ends[1], ends[1]]) {
+      await page.mouse.move(pane.x + x, pane.y + y, { steps: 4 });
+      await page.waitForTimeout(150);
+      await page.mouse.down();
+      await page.mouse.up();
+      await page.waitForTimeout(350);
+    }
+    await page.screenshot({ path: artifactPath('planner-redraw-line.png') });
+    await expect.poll(undos, { timeout: 30_000 }).toBe(undoCount + 1).catch(async (e) => {
+      console.log('DEBUG redraw line', JSON.stringify(await page.evaluate(() => window.__wanggePlannerDraw?.draw.getSnapshot() ?? null)), await page.locator('.pl-edit').innerText());
+      throw e;
+    });
+    expect(await page.locator('[data-testid="pl-edit-error"]').count()).toBe(0);
+    const moved = await owner(b);
+    expect(moved.length).toBeGreaterThan(ofB.length);
+    expect(await value('grids', 'proposal')).toBe(n);
+    await page.click('[data-testid="pl-undo"]');
+    await expect.poll(() => owner(b), { timeout: 30_000 }).toEqual(ofB);
+    await expect.poll(undos, { timeout: 30_000 }).toBe(undoCount);
+    expect(a).not.toBe(b);
+    expect(errors).toEqual([]);
+  });
+
   it('speaks Chinese after the language switch', async () => {
     await page.click('[data-testid="lang-switch"]');
     await expect.poll(() => page.locator('.pl-side h2').textContent()).toBe('网格划分方案');
     expect(await page.locator('[data-testid="metric-table"] caption').textContent()).toMatch(/容差带 160–240/);
     await page.click('[data-testid="lang-switch"]');
     await expect.poll(() => page.locator('.pl-side h2').textContent()).toBe('Grid partition proposals');
+  });
+
+  it('cancels a running job from the progress panel: the job ends cancelled, without a result', async () => {
+    const done = await page.evaluate(() => window.__wanggePlanner!.jobId);
+    await page.getByRole('button', { name: 'New proposal' }).click();
+    // The whole commune (tier 1, ~33k households): long enough to be cancelled while it runs.
+    await page.locator('.pl-setup label').filter({ hasText: /^Tier/ }).locator('select').selectOption({ index: 0 });
+    await page.waitForSelector('[data-testid="pl-area"] option[value="980001"]', { state: 'attached', timeout: 30_000 });
+    await page.selectOption('[data-testid="pl-area"]', '980001');
+    await page.click('[data-testid="pl-start"]');
+    await page.waitForSelector('[data-testid="pl-cancel"]', { timeout: 30_000 });
+    const jobId = await page.evaluate(() => window.__wanggePlanner!.jobId);
+    expect(jobId).not.toBe(done);
+    await expect.poll(() => page.evaluate(() => window.__wanggePlanner!.status), { timeout: 30_000 }).toBe('running');
+    await page.click('[data-testid="pl-cancel"]');
+    await expect.poll(() => page.locator('[data-testid="pl-ended"]').textContent(), { timeout: 30_000 }).toMatch(/cancelled/);
+    expect(await page.locator('[data-testid="pl-progress"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="metric-table"]').count()).toBe(0);
+    const job = await apiCall<{ status: string; result: unknown }>('GET', `/api/partitions/${jobId}`, admin);
+    expect(job.status).toBe('cancelled');
+    expect(job.result).toBeNull();
+    // The form is back, for a new start.
+    expect(await page.locator('[data-testid="pl-start"]').count()).toBe(1);
+    expect(errors).toEqual([]);
   });
 });
