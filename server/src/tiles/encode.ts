@@ -72,16 +72,29 @@ export function statementName(sql: string): string {
 }
 
 /**
- * Runs a tile statement as a named prepared statement when q is the pool (a Db): each
- * connection parses it once and, after PostgreSQL's five custom plans, reuses a generic plan,
- * so an uncached tile no longer pays the inlined layer function's planning (≈ 0.5 ms on
- * PostgreSQL, several on the embedded one) — the bulk of the endpoint's fixed overhead over a
- * raw query of a small tile (docs/tiles.md). Inside a transaction (a bare Queryable) it runs unnamed.
+ * Tiles whose statement takes less than this (smoothed, per statement and zoom) run as named
+ * prepared statements; slower ones unnamed. A named statement is parsed once per connection
+ * and, after PostgreSQL's five custom plans, usually runs a generic plan: the ≈ 0.5 ms of
+ * planning the inlined layer functions (several ms on the embedded PostGIS) goes, which is most
+ * of what a small tile's endpoint added over a raw query (docs/tiles.md). But a generic plan
+ * cannot fold the tile's envelope into constants, and on big tiles it measured 5–15 % slower
+ * (incident points z16, basemap z14) — there planning is a rounding error, so they keep
+ * custom plans. A named tile that turns slow (a bad generic plan) goes back to unnamed.
  */
-async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
+export const PREPARED_BELOW_MS: Record<DbKind, number> = { postgres: 8, embedded: 20 };
+const smoothed = new Map<string, number>();
+
+async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind: DbKind, sql: string, params: unknown[], z: number): Promise<pg.QueryResult<R>> {
+  // Inside a transaction (a bare Queryable, no pool) statements run unnamed.
   const pool = (q as Partial<Db>).pool;
-  if (pool) return pool.query<R>({ name: statementName(sql), text: sql, values: params });
-  return q.query<R>(sql, params);
+  const key = `${z}|${sql}`;
+  const before = smoothed.get(key);
+  const named = pool !== undefined && before !== undefined && before < PREPARED_BELOW_MS[kind];
+  const t0 = performance.now();
+  const r = named ? await pool.query<R>({ name: statementName(sql), text: sql, values: params }) : await q.query<R>(sql, params);
+  const ms = performance.now() - t0;
+  smoothed.set(key, before === undefined ? ms : 0.7 * before + 0.3 * ms);
+  return r;
 }
 
 /**
@@ -92,10 +105,10 @@ export async function renderTile(q: Queryable, kind: DbKind, t: TileQuery): Prom
   const sql = tileSql(kind, t.source, t.layers !== undefined);
   const params = tileParams(t);
   if (kind === 'postgres') {
-    const { rows } = await runTileStatement<{ tile: Buffer; truncated: boolean; features: number; version?: string }>(q, sql, params);
+    const { rows } = await runTileStatement<{ tile: Buffer; truncated: boolean; features: number; version?: string }>(q, kind, sql, params, t.z);
     return { body: rows[0].tile, features: rows[0].features, truncated: rows[0].truncated, version: rows[0].version ?? null };
   }
-  const { rows } = await runTileStatement<{ layer: string; id: number; geom: Geometry; props: Record<string, unknown> }>(q, sql, params);
+  const { rows } = await runTileStatement<{ layer: string; id: number; geom: Geometry; props: Record<string, unknown> }>(q, kind, sql, params, t.z);
   let version: string | null = null;
   let features = rows;
   if (t.layers) {
