@@ -43,11 +43,16 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
       output: {
-        // The map engines change rarely and are large: their own long-cached chunks.
-        manualChunks(id: string) {
-          if (id.includes('node_modules/maplibre-gl')) return 'maplibre';
-          if (id.includes('node_modules/@deck.gl') || id.includes('node_modules/@luma.gl') || id.includes('node_modules/@loaders.gl') || id.includes('node_modules/@math.gl')) return 'deckgl';
-          return undefined;
+        // The map engines change rarely and are large: their own long-cached chunks. A group
+        // takes its modules' dependencies along, so Vite's dynamic-import helper (loaders.gl
+        // imports dynamically too) is a group of its own, first: inside the deck.gl chunk,
+        // the entry's import of the helper would pull all of deck.gl into the first load.
+        codeSplitting: {
+          groups: [
+            { name: 'preload', test: /vite[\\/]preload-helper/, priority: 3 },
+            { name: 'maplibre', test: /node_modules[\\/]maplibre-gl/, priority: 2 },
+            { name: 'deckgl', test: /node_modules[\\/](@deck\.gl|@luma\.gl|@loaders\.gl|@math\.gl)[\\/]/, priority: 1 },
+          ],
         },
       },
     },

@@ -44,7 +44,7 @@ try {
   fs.mkdirSync(OUT, { recursive: true });
   const panorama = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await panorama.goto(`${base}/?lang=zh-CN`);
-  await panorama.waitForFunction(() => window.__wangge?.ready === true, null, { timeout: 90_000 });
+  await panorama.waitForFunction(() => window.__wangge?.ready === true && window.__wangge.overlay !== null, null, { timeout: 90_000 });
   await panorama.evaluate(() => window.__wangge!.map.jumpTo({ zoom: window.__wangge!.map.getZoom() + 0.9 }));
   await panorama.waitForTimeout(4000);
   await panorama.screenshot({ path: path.join(OUT, 'panorama.png') });
@@ -53,7 +53,7 @@ try {
   const { url } = await call<{ url: string }>('POST', '/api/kiosk-tokens', admin, { name: 'screenshots' });
   const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   await wall.goto(`${base}${url}&lang=zh-CN&tz=Asia/Shanghai`);
-  await wall.waitForFunction(() => window.__wangge?.ready === true && window.__wanggeWall?.summaryAt, null, { timeout: 90_000 });
+  await wall.waitForFunction(() => window.__wangge?.ready === true && window.__wangge.overlay !== null && window.__wanggeWall?.summaryAt, null, { timeout: 90_000 });
   const [w, s, e, n] = await wall.evaluate(() => window.__wangge!.map.getBounds().toArray().flat());
   const categories = await call<{ code: string; parentCode: string | null }[]>('GET', '/api/categories?flat=true', null);
   const minors = categories.filter((c) => c.parentCode);
@@ -67,7 +67,7 @@ try {
 
   const hotspots = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   await hotspots.goto(`${base}${url}&lang=zh-CN&tz=Asia/Shanghai&views=hotspots`);
-  await hotspots.waitForFunction(() => window.__wangge?.ready === true && (window.__wanggeWall?.viewCells ?? 0) > 0, null, { timeout: 120_000 });
+  await hotspots.waitForFunction(() => window.__wangge?.ready === true && window.__wangge.overlay !== null && (window.__wanggeWall?.viewCells ?? 0) > 0, null, { timeout: 120_000 });
   await hotspots.waitForTimeout(2500);
   await hotspots.screenshot({ path: path.join(OUT, 'wall-hotspots.png') });
   console.log(`wrote ${OUT}/panorama.png, wall.png and wall-hotspots.png`);

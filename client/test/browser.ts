@@ -16,7 +16,8 @@ export function launch(): Promise<Browser> {
 
 /** Waits until the map has drawn its tiles once (MapView sets window.__wangge.ready on 'idle'). */
 export async function waitForMap(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.__wangge?.ready === true && window.__wangge.map.loaded(), null, { timeout: 90_000 });
+  // The tiers drawn (ready) and deck.gl's overlay attached (labels, the views' layers).
+  await page.waitForFunction(() => window.__wangge?.ready === true && window.__wangge.overlay !== null && window.__wangge.map.loaded(), null, { timeout: 90_000 });
 }
 
 export interface PixelStats {

@@ -37,6 +37,8 @@ const RUNS = Number(process.env.WANGGE_BENCH_WALL_RUNS ?? 3);
 const [VW, VH] = (process.env.WANGGE_BENCH_WALL_VIEWPORT ?? '1920x1080').split('x').map(Number);
 const [MW, MH] = (process.env.WANGGE_BENCH_WALL_MEMORY_VIEWPORT ?? '960x540').split('x').map(Number);
 const CONCURRENCY = Number(process.env.WANGGE_BENCH_WALL_CLIENTS ?? 4);
+/** Which parts to run: server (request times), paint (first paint and JS size), frames, memory. */
+const PARTS = new Set((process.env.WANGGE_BENCH_WALL_PARTS ?? 'server,paint,frames,memory').split(',').map((p) => p.trim()));
 const PANORAMA_VIEWPORT = { width: 1280, height: 800 };
 const GOAL_JS_BYTES = 1.5e6;
 
@@ -87,9 +89,10 @@ export default async function wallBench(ctx: BenchContext): Promise<void> {
     const wallUrl = `${base}${kiosk.url}&lang=en`;
     report(`browser: ${browser.version()} (software GL: ANGLE on SwiftShader, no GPU); machine load average (1 min) at the start: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
 
-    await serverSide(base, admin, report);
-    const wallPage = await firstPaint(browser, base, wallUrl, report);
-    await jsSize(dist, report, wallPage.scripts.panorama, wallPage.scripts.wall);
+    if (PARTS.has('server')) await serverSide(base, admin, report);
+    if (!PARTS.has('paint') && !PARTS.has('frames') && !PARTS.has('memory')) return;
+    const wallPage = PARTS.has('paint') ? await firstPaint(browser, base, wallUrl, report) : null;
+    if (wallPage) await jsSize(dist, report, wallPage.scripts.panorama, wallPage.scripts.wall);
 
     // Live load: valid minor categories and points in the demo area's bounds that lie in a grid.
     const categories = (await call<{ code: string; parentCode: string | null; active?: boolean }[]>('GET', '/api/categories?flat=true', null)).filter((c) => c.parentCode).map((c) => c.code);
@@ -99,17 +102,21 @@ export default async function wallBench(ctx: BenchContext): Promise<void> {
     const load = { baseUrl: base, token: admin, jurisdictionId: jid, points, categories, department, concurrency: CONCURRENCY };
 
     const burst = () => runLoad({ ...load, incidents: 100, spanMs: 10_000, stepGapMs: 0, hardStopMs: 30_000 });
-    report(`\nWall frame times: ms between animation frames; main thread = share of the time the page's main thread was busy (of it, in script).`);
-    report('\n| viewport | wall doing | frames | p50 | p95 | p99 | max | fps | > 50 ms | main thread | notes |\n|---|---|---|---|---|---|---|---|---|---|---|');
-    await frames(wallPage.page, `${VW}×${VH}`, report, burst);
-    await wallPage.page.context().close();
-    if (VW * VH > 960 * 540) {
+    if (wallPage && !PARTS.has('frames')) await wallPage.page.context().close();
+    if (PARTS.has('frames')) {
+      report(`\nWall frame times: ms between animation frames; main thread = share of the time the page's main thread was busy (of it, in script).`);
+      report('\n| viewport | wall doing | frames | p50 | p95 | p99 | max | fps | > 50 ms | main thread | notes |\n|---|---|---|---|---|---|---|---|---|---|---|');
+      const big = wallPage?.page ?? await (async () => { const o = await open(browser, wallUrl, { width: VW, height: VH }); await o.loaded; return o.page; })();
+      await frames(big, `${VW}×${VH}`, report, burst);
+      await big.context().close();
+    }
+    if (PARTS.has('frames') && VW * VH > 960 * 540) {
       const small = await open(browser, wallUrl, { width: 960, height: 540 });
       await small.loaded;
       await frames(small.page, '960×540', report, burst);
       await small.page.context().close();
     }
-    await memory(browser, wallUrl, report, (spanMs) => runLoad({ ...load, incidents: 3600, spanMs, stepGapMs: spanMs * (8 / 60), hardStopMs: spanMs * 3 + 30_000 }));
+    if (PARTS.has('memory')) await memory(browser, wallUrl, report, (spanMs) => runLoad({ ...load, incidents: 3600, spanMs, stepGapMs: spanMs * (8 / 60), hardStopMs: spanMs * 3 + 30_000 }));
   } finally {
     await browser.close();
     await app.close();
@@ -147,10 +154,12 @@ function buildClient(): string {
 /** Serves that build as app.ts does for client/dist: long-cached fingerprinted assets, index.html for / and /wall. */
 async function serveClient(app: FastifyInstance, dist: string): Promise<void> {
   await app.register(fastifyStatic, {
-    root: dist, wildcard: false, index: 'index.html', cacheControl: false, preCompressed: true,
+    root: dist, wildcard: false, index: false, cacheControl: false, preCompressed: true,
     setHeaders: (reply, file) => { reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'); },
   });
-  app.get('/wall', { schema: { hide: true } }, (_request, reply) => reply.type('text/html').header('cache-control', 'no-cache').send(fs.createReadStream(path.join(dist, 'index.html'))));
+  // "/" as app.ts ends up serving it: @fastify/static (preCompressed, no wildcard) answers 404
+  // for "/" to a browser that accepts br or gzip, and app.ts's not-found handler sends index.html.
+  for (const url of ['/', '/wall']) app.get(url, { schema: { hide: true } }, (_request, reply) => reply.type('text/html').header('cache-control', 'no-cache').send(fs.createReadStream(path.join(dist, 'index.html'))));
 }
 
 /** The requests a wall makes, timed on the server side at this incident count (uncached). */
@@ -189,9 +198,16 @@ async function open(browser: Browser, url: string, viewport: { width: number; he
     if (r.request().resourceType() !== 'script' || !r.url().startsWith('http')) return;
     bodies.push(r.body().then((b) => { scripts.set(new URL(r.url()).pathname, { raw: b.length, gzip: zlib.gzipSync(b, { level: 9 }).length, encoding: r.headers()['content-encoding'] ?? null }); }).catch(() => undefined));
   });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
   const loaded = (async () => {
     await page.goto(url);
-    const marks = await waitReady(page);
+    const marks = await waitReady(page).catch((err: Error) => {
+      throw new Error(`${url} never drew its map: ${err.message}\n${problems.slice(0, 20).join('\n') || 'no page errors'}`);
+    });
     const n = tiles;
     await Promise.all(bodies);
     return { marks, tiles: n, scripts };
@@ -201,7 +217,7 @@ async function open(browser: Browser, url: string, viewport: { width: number; he
 
 async function firstPaint(browser: Browser, base: string, wallUrl: string, report: (l: string) => void) {
   report(`\nFirst map paint: ms from navigation start to the map's first 'idle' (its tiles drawn), ${RUNS} cold loads (fresh browser context) and one warm reload.`);
-  report('\n| page | DOMContentLoaded | map built | first idle (cold, median) | cold runs | warm reload | tile requests |\n|---|---|---|---|---|---|---|');
+  report('\n| page | DOMContentLoaded | map built | first idle (cold, median) | cold runs | deck.gl overlay (labels) | warm reload | tile requests | frames drawn before it |\n|---|---|---|---|---|---|---|---|---|');
   const scripts: Record<'panorama' | 'wall', Loaded['scripts']> = { panorama: new Map(), wall: new Map() };
   let wallPage: Page | null = null;
   for (const [name, url, viewport] of [['panorama', `${base}/?lang=en`, PANORAMA_VIEWPORT], ['wall', wallUrl, { width: VW, height: VH }]] as const) {
@@ -214,10 +230,19 @@ async function firstPaint(browser: Browser, base: string, wallUrl: string, repor
       cold.push(await o.loaded);
     }
     scripts[name] = cold[0].scripts;
+    if (process.env.WANGGE_BENCH_WALL_TRACE) {
+      // The last cold load's requests in the order they started: what the first paint waited for.
+      const entries = await page!.evaluate(() => performance.getEntriesByType('resource').map((e) => {
+        const r = e as PerformanceResourceTiming;
+        return { name: r.name.replace(location.origin, '').slice(0, 90), start: r.startTime, end: r.responseEnd, wait: r.responseStart - r.requestStart };
+      }));
+      report(`\n${name} requests (ms from navigation start; server wait = request sent → first byte):`);
+      for (const e of entries) report(`    ${e.start.toFixed(0).padStart(6)} → ${e.end.toFixed(0).padStart(6)}  wait ${e.wait.toFixed(0).padStart(5)}  ${e.name}`);
+    }
     await page!.reload();
     const warm = await waitReady(page!);
     const rebuilt = cold.some((c) => c.marks.created.length > 1) ? ' (map built more than once!)' : '';
-    report(`| ${name === 'panorama' ? '/' : '/wall?kiosk=…'} | ${median(cold.map((c) => c.marks.domContentLoaded ?? Number.NaN)).toFixed(0)} | ${median(cold.map((c) => c.marks.created[0])).toFixed(0)} | **${median(cold.map((c) => c.marks.ready!)).toFixed(0)}** | ${cold.map((c) => c.marks.ready!.toFixed(0)).join(', ')} | ${warm.ready!.toFixed(0)} | ${cold[0].tiles}${rebuilt} |`);
+    report(`| ${name === 'panorama' ? '/' : '/wall?kiosk=…'} | ${median(cold.map((c) => c.marks.domContentLoaded ?? Number.NaN)).toFixed(0)} | ${median(cold.map((c) => c.marks.created[0])).toFixed(0)} | **${median(cold.map((c) => c.marks.ready!)).toFixed(0)}** | ${cold.map((c) => c.marks.ready!.toFixed(0)).join(', ')} | ${median(cold.map((c) => c.marks.overlay ?? Number.NaN)).toFixed(0)} | ${warm.ready!.toFixed(0)} | ${cold[0].tiles} | ${median(cold.map((c) => c.marks.rendersBeforeReady ?? Number.NaN))}${rebuilt} |`);
     if (name === 'wall') wallPage = page; else await page!.context().close();
   }
   return { page: wallPage!, scripts };

@@ -1,10 +1,10 @@
-import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { Layer } from '@deck.gl/core';
 import { AttributionControl, Map as MlMap, NavigationControl, ScaleControl, type VectorTileSource } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useEffect, useRef, useState } from 'react';
 import type { Lang } from '../i18n/index.ts';
-import { collectLabels, labelLayer, type GridLabel } from './labels.ts';
+import type { MapboxOverlay } from './deck-overlay.ts';
+import { collectLabels, sameLabels, type GridLabel } from './labels.ts';
 import { buildStyle, tierAt, tierZooms, type Theme } from './style.ts';
 import { fetchTileJson, type TileJson } from './tilesets.ts';
 
@@ -40,12 +40,17 @@ export interface MapViewProps {
 
 declare global {
   interface Window {
-    /** For the browser tests and for debugging in the console. */
-    __wangge?: { map: MlMap; overlay: MapboxOverlay; ready: boolean };
+    /**
+     * For the browser tests, the bench and debugging in the console. `ready`: the map's first
+     * idle (tiers drawn); `overlay`: deck.gl's overlay (labels, the views' layers), which
+     * arrives just after — null until then.
+     */
+    __wangge?: { map: MlMap; overlay: MapboxOverlay | null; ready: boolean };
   }
 }
 
 const REFRESH_MS = 10_000;
+type DeckModule = typeof import('./deck-overlay.ts');
 
 /** The panorama map: Wangge's own basemap and grid tiers, labels by deck.gl, fresh tiles after edits. */
 export function MapView(props: MapViewProps) {
@@ -56,6 +61,7 @@ export function MapView(props: MapViewProps) {
   const loadedRef = useRef(false);
   const [labels, setLabels] = useState<GridLabel[]>([]);
   const [tier, setTier] = useState(1);
+  const [deck, setDeck] = useState<DeckModule | null>(null);
   const propsRef = useRef(props);
   propsRef.current = props;
 
@@ -89,10 +95,7 @@ export function MapView(props: MapViewProps) {
       map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
       map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
       map.addControl(new AttributionControl({ compact: false, customAttribution: props.attribution }), 'bottom-right');
-      const overlay = new MapboxOverlay({ interleaved: true, layers: [] });
-      overlayRef.current = overlay;
-      map.addControl(overlay);
-      window.__wangge = { map, overlay, ready: false };
+      window.__wangge = { map, overlay: null, ready: false };
       const report = () => {
         const zoom = map.getZoom();
         const t = tierAt(zoom, zooms);
@@ -104,6 +107,16 @@ export function MapView(props: MapViewProps) {
       map.on('load', () => {
         loadedRef.current = true;
         setIncidentsVisible(map, propsRef.current.incidentsVisible ?? true);
+        // deck.gl (labels, the views' layers) once the tiers are on screen: it is a third of
+        // the JavaScript, and the first paint need not wait for it.
+        void import('./deck-overlay.ts').then((mod) => {
+          if (disposed || mapRef.current !== map) return;
+          const overlay = mod.createOverlay();
+          overlayRef.current = overlay;
+          map.addControl(overlay);
+          if (window.__wangge?.map === map) window.__wangge.overlay = overlay;
+          setDeck(mod);
+        }, (err: Error) => propsRef.current.onError?.(err.message));
       });
       map.on('idle', () => {
         // Only a changed set of labels updates the overlay: a new array on every idle would
@@ -132,7 +145,9 @@ export function MapView(props: MapViewProps) {
       if (timer) clearInterval(timer);
       mapRef.current?.remove();
       mapRef.current = null;
+      overlayRef.current = null;
       loadedRef.current = false;
+      setDeck(null);
     };
     // The map is rebuilt only when what its style or tiles depend on changes.
   }, [props.token, props.theme, props.tiers, props.attribution, props.incidents, props.pixelRatio]);
@@ -148,10 +163,11 @@ export function MapView(props: MapViewProps) {
   }, [props.focus]);
 
   useEffect(() => {
+    if (!deck) return;
     overlayRef.current?.setProps({
-      layers: [labelLayer(labels, { tier, lang: props.lang, dark: props.theme === 'dark', scale: props.labelScale }), ...(props.layers ?? [])],
+      layers: [deck.labelLayer(labels, { tier, lang: props.lang, dark: props.theme === 'dark', scale: props.labelScale }), ...(props.layers ?? [])],
     });
-  }, [labels, tier, props.lang, props.theme, props.layers, props.labelScale]);
+  }, [deck, labels, tier, props.lang, props.theme, props.layers, props.labelScale]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }
@@ -173,11 +189,4 @@ function fitZoom(tj: TileJson, el: HTMLElement): number {
   const px = Math.max(el.clientWidth, 320);
   const py = Math.max(el.clientHeight, 240);
   return Math.min(Math.log2(px / 512 / Math.max(worldX, 1e-9)), Math.log2(py / 512 / Math.max(worldY, 1e-9)));
-}
-
-function sameLabels(a: GridLabel[], b: GridLabel[]): boolean {
-  if (a.length !== b.length) return false;
-  const key = (l: GridLabel) => `${l.tier}/${l.code}@${l.position[0].toFixed(6)},${l.position[1].toFixed(6)}`;
-  const seen = new Set(a.map(key));
-  return b.every((l) => seen.has(key(l)));
 }

@@ -1,7 +1,4 @@
-import { CollisionFilterExtension, type CollisionFilterExtensionProps } from '@deck.gl/extensions';
-import { TextLayer } from '@deck.gl/layers';
 import type { Map as MlMap } from 'maplibre-gl';
-import type { Lang } from '../i18n/index.ts';
 
 export interface GridLabel {
   code: string;
@@ -22,32 +19,9 @@ export function collectLabels(map: MlMap): GridLabel[] {
   return [...byCode.values()];
 }
 
-/**
- * Grid names drawn by deck.gl, which builds its glyphs in the browser, so Chinese and Latin
- * names render offline with no glyph server; colliding labels give way to larger grids.
- */
-export function labelLayer(labels: GridLabel[], opts: { tier: number; lang: Lang; dark: boolean; scale?: number }): TextLayer<GridLabel, CollisionFilterExtensionProps<GridLabel>> {
-  const shown = labels.filter((l) => l.tier === opts.tier || l.tier === opts.tier - 1);
-  return new TextLayer<GridLabel, CollisionFilterExtensionProps<GridLabel>>({
-    id: 'grid-labels',
-    data: shown,
-    characterSet: 'auto',
-    fontFamily: '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", system-ui, sans-serif',
-    fontWeight: 600,
-    getPosition: (d) => d.position,
-    getText: (d) => (opts.lang === 'en' && d.nameEn ? d.nameEn : d.name),
-    getSize: (d) => (d.tier === opts.tier ? 15 : 12) * (opts.scale ?? 1),
-    getColor: (d) => (opts.dark ? [235, 242, 255, d.tier === opts.tier ? 255 : 160] : [40, 40, 48, d.tier === opts.tier ? 255 : 150]),
-    outlineWidth: 3,
-    outlineColor: opts.dark ? [11, 18, 32, 230] : [255, 255, 255, 230],
-    fontSettings: { sdf: true },
-    getTextAnchor: 'middle',
-    getAlignmentBaseline: 'center',
-    extensions: [new CollisionFilterExtension()],
-    // Lower tiers and bigger names win a collision.
-    getCollisionPriority: (d: GridLabel) => (d.tier === opts.tier ? 10 : 0),
-    collisionTestProps: { sizeScale: 1.4 },
-    updateTriggers: { getText: opts.lang, getSize: opts.tier, getColor: [opts.tier, opts.dark], getCollisionPriority: opts.tier },
-    parameters: { depthCompare: 'always' },
-  });
+export function sameLabels(a: GridLabel[], b: GridLabel[]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (l: GridLabel) => `${l.tier}/${l.code}@${l.position[0].toFixed(6)},${l.position[1].toFixed(6)}`;
+  const seen = new Set(a.map(key));
+  return b.every((l) => seen.has(key(l)));
 }

@@ -13,7 +13,21 @@ export interface TileJson {
  * Fetches a tileset's TileJSON. MapLibre loads tiles in workers, where a path such as
  * /tiles/… has no page to resolve against, so the URLs are made absolute here.
  */
-export async function fetchTileJson(id: string, token: string | null): Promise<TileJson> {
+export function fetchTileJson(id: string, token: string | null): Promise<TileJson> {
+  // The map, the minimap and the wall ask for the same TileJSON at start: one request serves
+  // all who ask while it is in flight (later calls, such as the version poll, fetch afresh).
+  const key = `${id}\u0000${token ?? ''}`;
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = loadTileJson(id, token).finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
+}
+
+const inFlight = new Map<string, Promise<TileJson>>();
+
+async function loadTileJson(id: string, token: string | null): Promise<TileJson> {
   const res = await fetch(`/tiles/${id}.json`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!res.ok) throw new Error(`${id}: HTTP ${res.status}`);
   const tj = (await res.json()) as TileJson;

@@ -21,7 +21,8 @@ export function launch(): Promise<Browser> {
  */
 export const NAME_SHIM = { content: 'globalThis.__name = globalThis.__name || ((f) => f);' };
 
-export interface Marks { created: number[]; ready?: number; domContentLoaded?: number }
+/** ready: the map's first idle (tiers drawn); overlay: deck.gl's overlay attached (labels follow). */
+export interface Marks { created: number[]; ready?: number; overlay?: number; domContentLoaded?: number; rendersBeforeReady?: number }
 
 declare global {
   interface Window {
@@ -43,15 +44,26 @@ export function instrument(): void {
   Object.defineProperty(window, '__wangge', {
     configurable: true,
     get: () => current,
-    set(o: { ready: boolean }) {
+    set(o: { ready: boolean; overlay: unknown; map: { on(type: 'render', f: () => void): void } }) {
       current = o;
       marks.created.push(performance.now());
+      let renders = 0;
+      o.map.on('render', () => { renders++; });
+      let overlay = o.overlay;
+      Object.defineProperty(o, 'overlay', {
+        configurable: true, enumerable: true,
+        get: () => overlay,
+        set(v: unknown) {
+          if (v && marks.overlay === undefined) marks.overlay = performance.now();
+          overlay = v;
+        },
+      });
       let ready = o.ready;
       Object.defineProperty(o, 'ready', {
         configurable: true, enumerable: true,
         get: () => ready,
         set(v: boolean) {
-          if (v && marks.ready === undefined) marks.ready = performance.now();
+          if (v && marks.ready === undefined) { marks.ready = performance.now(); marks.rendersBeforeReady = renders; }
           ready = v;
         },
       });
@@ -60,7 +72,7 @@ export function instrument(): void {
 }
 
 export async function waitReady(page: Page): Promise<Marks> {
-  await page.waitForFunction(() => window.__benchMarks?.ready !== undefined && window.__wangge?.map.loaded(), null, { timeout: 180_000, polling: 100 });
+  await page.waitForFunction(() => window.__benchMarks?.ready !== undefined && window.__benchMarks.overlay !== undefined && window.__wangge?.map.loaded(), null, { timeout: 180_000, polling: 100 });
   return page.evaluate(() => window.__benchMarks!);
 }
 

@@ -62,7 +62,7 @@ describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () =>
     const picked = await page.evaluate(({ lng, lat }) => {
       const w = window.__wangge!;
       const p = w.map.project([lng, lat]);
-      const o = w.overlay.pickObject({ x: p.x, y: p.y, radius: 0, layerIds: ['analyst-h3'] })?.object as { cell: string; count: number } | undefined;
+      const o = w.overlay!.pickObject({ x: p.x, y: p.y, radius: 0, layerIds: ['analyst-h3'] })?.object as { cell: string; count: number } | undefined;
       return o ?? null;
     }, { lng, lat });
     expect(picked?.cell).toBe(top.cell);
@@ -254,7 +254,7 @@ describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () =>
     const picked = await page.evaluate(({ lng, lat }) => {
       const w = window.__wangge!;
       const p = w.map.project([lng, lat]);
-      return (w.overlay.pickObject({ x: p.x, y: p.y, radius: 2, layerIds: ['analyst-own'] })?.object as { properties: { gi_class: number; name: string } } | undefined)?.properties ?? null;
+      return (w.overlay!.pickObject({ x: p.x, y: p.y, radius: 2, layerIds: ['analyst-own'] })?.object as { properties: { gi_class: number; name: string } } | undefined)?.properties ?? null;
     }, { lng, lat });
     expect(picked?.name).toBe(features[hotIndex].properties.name);
     expect(picked?.gi_class).toBe(answer.features[hotIndex].properties.gi_class);

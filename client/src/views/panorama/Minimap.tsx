@@ -39,7 +39,18 @@ export function Minimap(props: { main: MlMap | null; token: string | null }) {
   const [bounds, setBounds] = useState<TileJson['bounds'] | null>(null);
   const [viewport, setViewport] = useState<string | null>(null);
 
+  // Built once the main map has drawn: its tiles would otherwise compete with the main map's first paint.
+  const [mainDrawn, setMainDrawn] = useState(false);
   useEffect(() => {
+    const main = props.main;
+    if (!main || mainDrawn) return undefined;
+    const drawn = () => setMainDrawn(true);
+    if (main.loaded()) drawn(); else main.once('idle', drawn);
+    return () => { main.off('idle', drawn); };
+  }, [props.main, mainDrawn]);
+
+  useEffect(() => {
+    if (!mainDrawn) return undefined;
     let disposed = false;
     let map: MlMap | null = null;
     void Promise.all([fetchTileJson('basemap', props.token), fetchTileJson('grids', props.token)]).then(([basemap, grids]) => {
@@ -58,7 +69,7 @@ export function Minimap(props: { main: MlMap | null; token: string | null }) {
       map?.remove();
       setMini(null);
     };
-  }, [props.token]);
+  }, [props.token, mainDrawn]);
 
   // The main map's four corners, projected onto the minimap (a polygon: the main map may be rotated).
   useEffect(() => {

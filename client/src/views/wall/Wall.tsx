@@ -81,14 +81,17 @@ export default function Wall(props: { token: string | null }) {
   const onMapReady = useCallback(() => setMapReady(true), []);
   const areaQs = area ? `&area=${encodeURIComponent(area)}` : '';
   const summary = usePolled<WallSummary>(token ? `/api/wall/summary?tz=${encodeURIComponent(params.tz)}${areaQs}` : null, token, SUMMARY_EVERY_MS, nudge);
+  // The analyses cover the area, or else the jurisdiction the summary reports: the server may
+  // hold several, and a kiosk made by an admin belongs to none.
+  const jurisdictionId = summary.data?.jurisdictionId;
+  const scopeQs = area ? `&grid=${encodeURIComponent(area)}` : jurisdictionId ? `&jurisdiction=${jurisdictionId}` : null;
   const emergingFrom = useMemo(() => new Date(Date.now() - 12 * 7 * 86_400_000).toISOString().slice(0, 10), []);
   const emerging = usePolled<EmergingAnswer>(
-    token && mapReady ? `/api/hotspots/emerging?unit=h3&res=9&step=week&from=${emergingFrom}${area ? `&grid=${encodeURIComponent(area)}` : ''}` : null,
+    token && mapReady && scopeQs !== null ? `/api/hotspots/emerging?unit=h3&res=9&step=week&from=${emergingFrom}${scopeQs}` : null,
     token, EMERGING_EVERY_MS);
 
   // Hot spots and the heatmap cover the last 30 days of the area in view, on H3 cells sized to it.
   const last30 = useMemo(() => new Date(Date.now() - 30 * DAY_MS).toISOString().slice(0, 10), []);
-  const areaGrid = area ? `&grid=${encodeURIComponent(area)}` : '';
   const [jurisdictionBounds, setJurisdictionBounds] = useState<[number, number, number, number] | null>(null);
   useEffect(() => { void fetchTileJson('grids', token).then((tj) => setJurisdictionBounds(tj.bounds)).catch(() => undefined); }, [token]);
   const viewBounds = area ? areaInfo?.bounds : jurisdictionBounds;
@@ -97,13 +100,13 @@ export default function Wall(props: { token: string | null }) {
   const [finer, setFiner] = useState(0);
   useEffect(() => setFiner(0), [area, viewBounds]);
   const res = viewBounds ? Math.min(11, hexResFor(viewBounds) + finer) : null;
-  const wants = (v: WallView) => !!token && mapReady && res !== null && params.views.includes(v);
-  const giUrl = wants('hotspots') ? `/api/hotspots/gi?unit=h3&res=${res}&from=${last30}${areaGrid}` : null;
+  const wants = (v: WallView) => !!token && mapReady && res !== null && scopeQs !== null && params.views.includes(v);
+  const giUrl = wants('hotspots') ? `/api/hotspots/gi?unit=h3&res=${res}&from=${last30}${scopeQs}` : null;
   const gi = usePolled<WallGi>(giUrl, token, HOTSPOTS_EVERY_MS);
   useEffect(() => {
     if (gi.status === 422 && gi.url === giUrl && res !== null && res < 11) setFiner((f) => f + 1);
   }, [gi.status, gi.url, giUrl, res]);
-  const h3 = usePolled<WallH3>(wants('heat') ? `/api/hotspots/h3?res=${res}&from=${last30}${areaGrid}` : null, token, HOTSPOTS_EVERY_MS);
+  const h3 = usePolled<WallH3>(wants('heat') ? `/api/hotspots/h3?res=${res}&from=${last30}${scopeQs}` : null, token, HOTSPOTS_EVERY_MS);
 
   const onEvent = useCallback((e: LiveEvent) => {
     liveCount.current += 1;

@@ -5,6 +5,7 @@ import { useT } from '../../i18n/index.ts';
 
 export interface WallSummary {
   generatedAt: string;
+  jurisdictionId: number;
   rankTier: number;
   kpis: { reportedToday: number; open: number; overdue: number; warning: number; due30d: number; closureRate: number | null; onTimeRate: number | null; satisfaction: number | null };
   series: { day: string; reported: number; closed: number }[];
