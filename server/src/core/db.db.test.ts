@@ -19,6 +19,14 @@ describe('type parsing is the same on both databases', () => {
   });
 });
 
+describe('session settings', () => {
+  it('runs without JIT on a real server (the embedded one has none to turn off)', async () => {
+    const { rows } = await db.query<{ jit: string; available: boolean }>("SELECT current_setting('jit') AS jit, pg_jit_available() AS available");
+    if (inject('dbKind') === 'postgres') expect(rows[0].jit).toBe('off');
+    else expect(rows[0].available).toBe(false);
+  });
+});
+
 describe('concurrency', () => {
   it('gives every statement its own answer while transactions fail around it', async () => {
     // On the embedded database several socket connections once interleaved their messages:
