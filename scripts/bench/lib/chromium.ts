@@ -142,3 +142,35 @@ export async function heap(page: Page): Promise<HeapStats> {
     await cdp.detach();
   }
 }
+
+/**
+ * The page's heap by constructor (after GC): self size and count of each kind of object, from
+ * a CDP heap snapshot — two of them, subtracted, say what grew.
+ */
+export async function heapByConstructor(page: Page): Promise<Map<string, { count: number; size: number }>> {
+  const cdp = await page.context().newCDPSession(page);
+  const chunks: string[] = [];
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', (e: { chunk: string }) => { chunks.push(e.chunk); });
+  try {
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  } finally {
+    await cdp.detach();
+  }
+  const snap = JSON.parse(chunks.join('')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
+  const f = snap.snapshot.meta.node_fields;
+  const [iType, iName, iSize] = ['type', 'name', 'self_size'].map((k) => f.indexOf(k));
+  const types = snap.snapshot.meta.node_types[0];
+  const out = new Map<string, { count: number; size: number }>();
+  for (let i = 0; i < snap.nodes.length; i += f.length) {
+    const type = types[snap.nodes[i + iType]];
+    // Objects by constructor; strings, arrays, code and the rest by their kind.
+    const key = type === 'object' || type === 'closure' ? `${type === 'closure' ? 'ƒ ' : ''}${snap.strings[snap.nodes[i + iName]]}` : `(${type})`;
+    const e = out.get(key) ?? { count: 0, size: 0 };
+    e.count += 1;
+    e.size += snap.nodes[i + iSize];
+    out.set(key, e);
+  }
+  return out;
+}
