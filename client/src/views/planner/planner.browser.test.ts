@@ -10,6 +10,40 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
   let admin: string;
   const errors: string[] = [];
   const value = async (row: string, variant: string) => Number(await page.getAttribute(`[data-testid="m-${row}-${variant}"]`, 'data-value'));
+
+  /**
+   * Clicks the points on the left pane with the real mouse (terra-draw), then checks that the
+   * redraw moved blocks into grid b as one undoable step, keeping the number of grids, and
+   * undoes it.
+   */
+  const clickRedrawThenUndo = async (jobId: number, pane: { x: number; y: number }, points: [number, number][], b: number, shot: string) => {
+    const owner = async (seq: number) => (await apiCall<{ features: { properties: { id: number; gridSeq: number } }[] }>('GET', `/api/partitions/${jobId}/blocks`, admin))
+      .features.filter((f) => f.properties.gridSeq === seq).map((f) => f.properties.id).sort((x, y) => x - y);
+    const ofB = await owner(b);
+    const undos = async () => Number((await page.locator('[data-testid="pl-undo"]').textContent())?.match(/\((\d+)\)/)?.[1]);
+    const undoCount = await undos();
+    const n = await value('grids', 'proposal');
+    for (const [x, y] of points) {
+      await page.mouse.move(pane.x + x, pane.y + y, { steps: 4 });
+      await page.waitForTimeout(150);
+      await page.mouse.down();
+      await page.mouse.up();
+      await page.waitForTimeout(350);
+    }
+    await page.screenshot({ path: artifactPath(shot) });
+    await expect.poll(undos, { timeout: 30_000 }).toBe(undoCount + 1).catch(async (e) => {
+      console.log(`DEBUG ${shot}`, JSON.stringify(await page.evaluate(() => window.__wanggePlannerDraw?.draw.getSnapshot() ?? null)), await page.locator('.pl-edit').innerText());
+      throw e;
+    });
+    expect(await page.locator('[data-testid="pl-edit-error"]').count()).toBe(0);
+    const moved = await owner(b);
+    expect(moved.length).toBeGreaterThan(ofB.length);
+    expect(await value('grids', 'proposal')).toBe(n);
+    await page.click('[data-testid="pl-undo"]');
+    await expect.poll(() => owner(b), { timeout: 30_000 }).toEqual(ofB);
+    // The client's history changes once it has reloaded the grids after the server's answer.
+    await expect.poll(undos, { timeout: 30_000 }).toBe(undoCount);
+  };
   /** Selects a grid in the list (a click on the selected row would deselect it). */
   const selectGrid = async (seq: number) => {
     const row = page.locator(`[data-testid="pl-grid-row"][data-seq="${seq}"]`);
@@ -222,33 +256,8 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     }
     expect(chosen, 'no block along an edge that the server lets move').not.toBeNull();
     const { a, b, corners } = chosen!;
-    const owner = async (seq: number) => (await apiCall<{ features: { properties: { id: number; gridSeq: number } }[] }>('GET', `/api/partitions/${jobId}/blocks`, admin))
-      .features.filter((f) => f.properties.gridSeq === seq).map((f) => f.properties.id).sort((x, y) => x - y);
-    const ofB = await owner(b);
-    const undos = async () => Number((await page.locator('[data-testid="pl-undo"]').textContent())?.match(/\((\d+)\)/)?.[1]);
-    const undoCount = await undos();
-    const n = await value('grids', 'proposal');
-    // Draw with the mouse: four corners, then the first again to close.
-    for (const [x, y] of [...corners, corners[0]]) {
-      await page.mouse.move(pane.x + x, pane.y + y, { steps: 4 });
-      await page.waitForTimeout(150);
-      await page.mouse.down();
-      await page.mouse.up();
-      await page.waitForTimeout(350);
-    }
-    await page.screenshot({ path: artifactPath('planner-redraw.png') });
-    await expect.poll(undos, { timeout: 30_000 }).toBe(undoCount + 1).catch(async (e) => {
-      console.log('DEBUG redraw', JSON.stringify(await page.evaluate(() => window.__wanggePlannerDraw?.draw.getSnapshot() ?? null)), await page.locator('.pl-edit').innerText());
-      throw e;
-    });
-    expect(await page.locator('[data-testid="pl-edit-error"]').count()).toBe(0);
-    const moved = await owner(b);
-    expect(moved.length).toBeGreaterThan(ofB.length);
-    expect(await value('grids', 'proposal')).toBe(n);
-    await page.click('[data-testid="pl-undo"]');
-    await expect.poll(() => owner(b), { timeout: 30_000 }).toEqual(ofB);
-    // The client's history changes once it has reloaded the grids after the server's answer.
-    await expect.poll(undos, { timeout: 30_000 }).toBe(undoCount);
+    // Four corners, then the first again to close the polygon.
+    await clickRedrawThenUndo(jobId!, pane, [...corners, corners[0]], b, 'planner-redraw.png');
     expect(a).not.toBe(b);
     expect(errors).toEqual([]);
   });
@@ -313,32 +322,8 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     }
     expect(chosen, 'no line across a grid that the server accepts').not.toBeNull();
     const { a, b, ends } = chosen!;
-    const owner = async (seq: number) => (await apiCall<{ features: { properties: { id: number; gridSeq: number } }[] }>('GET', `/api/partitions/${jobId}/blocks`, admin))
-      .features.filter((ft) => ft.properties.gridSeq === seq).map((ft) => ft.properties.id).sort((x, y) => x - y);
-    const ofB = await owner(b);
-    const undos = async () => Number((await page.locator('[data-testid="pl-undo"]').textContent())?.match(/\((\d+)\)/)?.[1]);
-    const undoCount = await undos();
-    const n = await value('grids', 'proposal');
-    // Two points with the mouse, then the last one clicked again to finish the line.
-    for (const [x, y] of [ends[0], ends[1], ends[1]]) {
-      await page.mouse.move(pane.x + x, pane.y + y, { steps: 4 });
-      await page.waitForTimeout(150);
-      await page.mouse.down();
-      await page.mouse.up();
-      await page.waitForTimeout(350);
-    }
-    await page.screenshot({ path: artifactPath('planner-redraw-line.png') });
-    await expect.poll(undos, { timeout: 30_000 }).toBe(undoCount + 1).catch(async (e) => {
-      console.log('DEBUG redraw line', JSON.stringify(await page.evaluate(() => window.__wanggePlannerDraw?.draw.getSnapshot() ?? null)), await page.locator('.pl-edit').innerText());
-      throw e;
-    });
-    expect(await page.locator('[data-testid="pl-edit-error"]').count()).toBe(0);
-    const moved = await owner(b);
-    expect(moved.length).toBeGreaterThan(ofB.length);
-    expect(await value('grids', 'proposal')).toBe(n);
-    await page.click('[data-testid="pl-undo"]');
-    await expect.poll(() => owner(b), { timeout: 30_000 }).toEqual(ofB);
-    await expect.poll(undos, { timeout: 30_000 }).toBe(undoCount);
+    // Two points, then the last one clicked again to finish the line.
+    await clickRedrawThenUndo(jobId!, pane, [ends[0], ends[1], ends[1]], b, 'planner-redraw-line.png');
     expect(a).not.toBe(b);
     expect(errors).toEqual([]);
   });
