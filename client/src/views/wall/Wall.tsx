@@ -8,8 +8,8 @@ import { useLiveEvents, usePolled, type LiveEvent } from './live.ts';
 import { Chart30, Clock, Emerging, Kpis, Ranking, Ticker, type EmergingAnswer, type WallSummary } from './panels.tsx';
 import { fetchTileJson } from '../../map/tilesets.ts';
 import { hexResFor, parseWallParams, stageScale, wallSlides, type WallView } from './params.ts';
-import { ViewLegend, viewLayers, type WallGi, type WallH3 } from './views.tsx';
-import { addPulse, lightColour, prunePulses, pulseLayers, type Pulse } from './pulses.ts';
+import { ViewLegend, type WallGi, type WallH3 } from './views.tsx';
+import { addPulse, lightColour, prunePulses, type Pulse } from './pulses.ts';
 import './wall.css';
 
 const SUMMARY_EVERY_MS = 30_000;
@@ -20,8 +20,11 @@ const DAY_MS = 86_400_000;
 const NUDGE_MIN_MS = 5_000;
 const BANNER_MS = 20_000;
 const MAX_BANNERS = 3;
+/** The longest the panels wait for the map's first paint. */
+const PANELS_WAIT_MS = 3_000;
 
 interface Banner { key: string; text: string; at: number }
+type DeckLayers = typeof import('./deck-layers.ts');
 
 declare global {
   interface Window {
@@ -79,8 +82,18 @@ export default function Wall(props: { token: string | null }) {
   // they would otherwise queue ahead of the first tiles.
   const [mapReady, setMapReady] = useState(false);
   const onMapReady = useCallback(() => setMapReady(true), []);
+  // Even the figures wait for the first paint (on one embedded connection their statements
+  // would hold up the first tiles), but not for long: a map that cannot draw (a revoked kiosk,
+  // no tiles) must not keep the panels, or the refusal they show, away.
+  const [panelsGo, setPanelsGo] = useState(false);
+  useEffect(() => {
+    if (mapReady) { setPanelsGo(true); return undefined; }
+    const timer = setTimeout(() => setPanelsGo(true), PANELS_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [mapReady]);
+  const onMapError = useCallback(() => setPanelsGo(true), []);
   const areaQs = area ? `&area=${encodeURIComponent(area)}` : '';
-  const summary = usePolled<WallSummary>(token ? `/api/wall/summary?tz=${encodeURIComponent(params.tz)}${areaQs}` : null, token, SUMMARY_EVERY_MS, nudge);
+  const summary = usePolled<WallSummary>(token && panelsGo ? `/api/wall/summary?tz=${encodeURIComponent(params.tz)}${areaQs}` : null, token, SUMMARY_EVERY_MS, nudge);
   // The analyses cover the area, or else the jurisdiction the summary reports: the server may
   // hold several, and a kiosk made by an admin belongs to none.
   const jurisdictionId = summary.data?.jurisdictionId;
@@ -147,8 +160,14 @@ export default function Wall(props: { token: string | null }) {
     return () => cancelAnimationFrame(frame);
   }, [pulses.length > 0, banners.length > 0]);
 
-  const mapLayers = useMemo(() => viewLayers(view, gi.data, h3.data), [view, gi.data, h3.data]);
-  const layers = useMemo(() => (pulses.length > 0 ? [...mapLayers, ...pulseLayers(pulses, now, Math.max(scale, 0.5))] : mapLayers), [mapLayers, pulses, now, scale]);
+  // deck.gl's layers for pulses and views arrive after the map's first paint (their own chunk).
+  const [deck, setDeck] = useState<DeckLayers | null>(null);
+  useEffect(() => {
+    if (!mapReady || deck) return;
+    void import('./deck-layers.ts').then(setDeck, () => undefined);
+  }, [mapReady, deck]);
+  const mapLayers = useMemo(() => (deck ? deck.viewLayers(view, gi.data, h3.data) : []), [deck, view, gi.data, h3.data]);
+  const layers = useMemo(() => (deck && pulses.length > 0 ? [...mapLayers, ...deck.pulseLayers(pulses, now, Math.max(scale, 0.5))] : mapLayers), [deck, mapLayers, pulses, now, scale]);
   const stale = summary.stale || (!!token && !live.connected && Date.now() - live.since > 15_000);
   window.__wanggeWall = { liveEvents: liveCount.current, pulses: pulses.length, banners: banners.length, summaryAt: summary.data?.generatedAt ?? null, stale, area, view, viewCells: view === 'hotspots' ? (gi.data?.features.filter((u) => u.gi_class !== 0).length ?? 0) : view === 'heat' ? (h3.data?.cells.length ?? 0) : 0 };
 
@@ -162,7 +181,7 @@ export default function Wall(props: { token: string | null }) {
   return (
     <div className="wall" data-testid="wall">
       <MapView token={token} lang={lang} theme="dark" tiers={tiers} attribution={t('attribution')} incidents={params.layers.incidents} incidentsVisible={view === 'lights'}
-        focus={areaInfo?.bounds ?? null} layers={layers} labelScale={1.6 * Math.max(scale, 0.6)} pixelRatio={pixelRatio} onReady={onMapReady} />
+        focus={areaInfo?.bounds ?? null} layers={layers} labelScale={1.6 * Math.max(scale, 0.6)} pixelRatio={pixelRatio} onReady={onMapReady} onError={onMapError} />
       <div className="stage" style={{ transform: `translate(-50%, -50%) scale(${scale})` }}>
         <header className="wall-title">
           <h1>{t('wallTitle')}</h1>

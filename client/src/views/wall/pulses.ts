@@ -1,4 +1,3 @@
-import { ScatterplotLayer } from '@deck.gl/layers';
 import { LIGHT_COLOURS } from '../../map/style.ts';
 
 /** A mark on the map for something that just happened: a new case pulses, a closed one fades. */
@@ -48,33 +47,4 @@ export function pulseLook(p: Pulse, now: number): { radius: number; alpha: numbe
   const beats = p.kind === 'alarm' ? 6 : 3;
   const phase = (a * beats) % 1;
   return { radius: 8 + 40 * phase, alpha: 255 * (1 - phase) * (1 - a * 0.5) };
-}
-
-export function pulseLayers(pulses: Pulse[], now: number, scale: number) {
-  return [
-    new ScatterplotLayer<Pulse>({
-      id: 'live-pulses',
-      data: pulses,
-      stroked: true,
-      filled: false,
-      radiusUnits: 'pixels',
-      lineWidthUnits: 'pixels',
-      getPosition: (p) => p.position,
-      getRadius: (p) => pulseLook(p, now).radius * scale,
-      getLineWidth: 3 * scale,
-      getLineColor: (p) => [...p.colour, pulseLook(p, now).alpha] as [number, number, number, number],
-      updateTriggers: { getRadius: [now, scale], getLineColor: now },
-      parameters: { depthCompare: 'always' },
-    }),
-    new ScatterplotLayer<Pulse>({
-      id: 'live-dots',
-      data: pulses,
-      radiusUnits: 'pixels',
-      getPosition: (p) => p.position,
-      getRadius: 5 * scale,
-      getFillColor: (p) => [...p.colour, p.kind === 'closed' ? pulseLook(p, now).alpha : 255] as [number, number, number, number],
-      updateTriggers: { getFillColor: now, getRadius: scale },
-      parameters: { depthCompare: 'always' },
-    }),
-  ];
 }

@@ -3,26 +3,15 @@
  * heatmap of the last 30 days, on H3 cells. The layers and colours are the analyst's, so a
  * hot spot looks the same on the wall as on the analyst's desk.
  */
-import type { Layer } from '@deck.gl/core';
 import { useT } from '../../i18n/index.ts';
 import { css } from '../analyst/Legend.tsx';
 import { GI_CLASSES, GI_COLOURS, giLabelKey, HEAT_RANGE, RES_SIZES } from '../analyst/classes.ts';
-import { giLayer, heatmapLayer } from '../analyst/layers.ts';
 import type { GiUnit, H3Cell } from '../analyst/api.ts';
 import type { WallView } from './params.ts';
 
 export interface WallGi { res?: number; features: GiUnit[]; summary: { features: number; hot: number; cold: number } }
 export interface WallH3 { res: number; total: number; cells: H3Cell[] }
 
-const noHover = () => undefined;
-
-
-/** Only significant cells are drawn: a wall shows where to look, not a grey carpet. */
-export function viewLayers(view: WallView, gi: WallGi | null, h3: WallH3 | null): Layer[] {
-  if (view === 'hotspots' && gi) return [giLayer(gi.features.filter((u) => u.gi_class !== 0), null, noHover)];
-  if (view === 'heat' && h3) return [heatmapLayer(h3.cells, 'count')];
-  return [];
-}
 
 export function ViewLegend(props: { view: WallView; gi: WallGi | null; giError: string | null; h3: WallH3 | null }) {
   const t = useT();
