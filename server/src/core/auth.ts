@@ -65,9 +65,11 @@ export class TokenStore {
   }
 
   async resolve(token: string): Promise<AuthUser | null> {
-    const hash = sha256(token);
-    const cached = this.cache.get(hash);
+    // Cached by the token itself, not its hash: hashing it again on every request (a map asks for
+    // dozens of tiles a second) cost more than the rest of the auth hook (docs/tiles.md).
+    const cached = this.cache.get(token);
     if (cached !== undefined) return cached === 'invalid' ? null : cached;
+    const hash = sha256(token);
     const { rows } = await this.db.query<{
       id: number; username: string; roles: Role[]; jurisdiction_id: number | null;
       department_id: number | null; kind: 'session' | 'kiosk'; area: string | null;
@@ -91,14 +93,14 @@ export class TokenStore {
           area: row.area,
         }
       : null;
-    this.cache.set(hash, user ?? 'invalid');
+    this.cache.set(token, user ?? 'invalid');
     return user;
   }
 
   async revoke(token: string): Promise<void> {
     const hash = sha256(token);
     await this.db.query('UPDATE auth_tokens SET revoked_at = now() WHERE token_sha256 = $1 AND revoked_at IS NULL', [hash]);
-    this.cache.delete(hash);
+    this.cache.delete(token);
   }
 
   /** Forget cached answers (after revoking tokens by id, where the hash is not at hand). */

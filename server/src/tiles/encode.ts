@@ -72,29 +72,47 @@ export function statementName(sql: string): string {
 }
 
 /**
- * Tiles whose statement takes less than this (smoothed, per statement and zoom) run as named
- * prepared statements; slower ones unnamed. A named statement is parsed once per connection
- * and, after PostgreSQL's five custom plans, usually runs a generic plan: the ≈ 0.5 ms of
- * planning the inlined layer functions (several ms on the embedded PostGIS) goes, which is most
- * of what a small tile's endpoint added over a raw query (docs/tiles.md). But a generic plan
- * cannot fold the tile's envelope into constants, and on big tiles it measured 5–15 % slower
- * (incident points z16, basemap z14) — there planning is a rounding error, so they keep
- * custom plans. A named tile that turns slow (a bad generic plan) goes back to unnamed.
+ * Tiles run as named prepared statements when the last tile of the same statement and zoom was
+ * small (under PREPARED_BELOW_BYTES) or quick (its statement's time, smoothed, under
+ * PREPARED_BELOW_MS); others unnamed. A named statement is parsed once per connection and,
+ * after PostgreSQL's five custom plans, usually runs a generic plan: the ≈ 0.5 ms of planning
+ * the inlined layer functions (several ms on the embedded PostGIS) goes, which is most of what a
+ * small tile's endpoint added over a raw query (docs/tiles.md). But a generic plan cannot fold
+ * the tile's envelope into constants, and on big tiles it measured 5–15 % slower (incident points
+ * z16, 626 kB; basemap z14, 88 kB) — there planning is a rounding error, so they keep custom
+ * plans. The size decides first because it does not move with the machine's load: by time alone,
+ * a 3 kB grid tile that took over 8 ms on a busy machine went back to being planned every time,
+ * which made it slower still.
  */
 export const PREPARED_BELOW_MS: Record<DbKind, number> = { postgres: 8, embedded: 20 };
-const smoothed = new Map<string, number>();
+export const PREPARED_BELOW_BYTES = 32 * 1024;
+/** Per statement text, per zoom: the smoothed time (ms) and the last tile's size (bytes). */
+const seen = new Map<string, { ms: Float64Array; bytes: Float64Array }>();
+
+function tileStats(sql: string): { ms: Float64Array; bytes: Float64Array } {
+  let s = seen.get(sql);
+  if (s === undefined) {
+    s = { ms: new Float64Array(23).fill(-1), bytes: new Float64Array(23).fill(-1) };
+    seen.set(sql, s);
+  }
+  return s;
+}
 
 async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind: DbKind, sql: string, params: unknown[], z: number): Promise<pg.QueryResult<R>> {
   // Inside a transaction (a bare Queryable, no pool) statements run unnamed.
   const pool = (q as Partial<Db>).pool;
-  const key = `${z}|${sql}`;
-  const before = smoothed.get(key);
-  const named = pool !== undefined && before !== undefined && before < PREPARED_BELOW_MS[kind];
+  const stats = tileStats(sql);
+  const before = stats.ms[z];
+  const named = pool !== undefined && before >= 0 && (stats.bytes[z] < PREPARED_BELOW_BYTES || before < PREPARED_BELOW_MS[kind]);
   const t0 = performance.now();
   const r = named ? await pool.query<R>({ name: statementName(sql), text: sql, values: params }) : await q.query<R>(sql, params);
   const ms = performance.now() - t0;
-  smoothed.set(key, before === undefined ? ms : 0.7 * before + 0.3 * ms);
+  stats.ms[z] = before < 0 ? ms : 0.7 * before + 0.3 * ms;
   return r;
+}
+
+function noteTileSize(sql: string, z: number, bytes: number): void {
+  tileStats(sql).bytes[z] = bytes;
 }
 
 /**
@@ -106,6 +124,7 @@ export async function renderTile(q: Queryable, kind: DbKind, t: TileQuery): Prom
   const params = tileParams(t);
   if (kind === 'postgres') {
     const { rows } = await runTileStatement<{ tile: Buffer; truncated: boolean; features: number; version?: string }>(q, kind, sql, params, t.z);
+    noteTileSize(sql, t.z, rows[0].tile.length);
     return { body: rows[0].tile, features: rows[0].features, truncated: rows[0].truncated, version: rows[0].version ?? null };
   }
   const { rows } = await runTileStatement<{ layer: string; id: number; geom: Geometry; props: Record<string, unknown> }>(q, kind, sql, params, t.z);
@@ -117,7 +136,9 @@ export async function renderTile(q: Queryable, kind: DbKind, t: TileQuery): Prom
   }
   const truncated = features.length > t.cap;
   const kept = truncated ? features.slice(0, t.cap) : features;
-  return { body: encodeRows(kept), features: kept.length, truncated, version };
+  const body = encodeRows(kept);
+  noteTileSize(sql, t.z, body.length);
+  return { body, features: kept.length, truncated, version };
 }
 
 /** Rows whose geometry is already in tile coordinates → an MVT (layers in name order, as string_agg orders them). */
