@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Db, Queryable } from '../core/db.ts';
+import { PREPARED_BELOW_BYTES, renderTile, statementName, tileSql } from './encode.ts';
+
+/** A pool whose tile statement answers a tile of `bytes` bytes; records how each statement was sent. */
+function fakeDb(bytes: () => number): Db & { sent: ('named' | 'unnamed')[]; names: string[] } {
+  const answer = async () => ({ rows: [{ tile: Buffer.alloc(bytes()), truncated: false, features: 1, version: '1.1.1' }] }) as never;
+  const db = {
+    kind: 'postgres' as const,
+    sent: [] as ('named' | 'unnamed')[],
+    names: [] as string[],
+    pool: { query: async (config: { name: string }) => { db.sent.push('named'); db.names.push(config.name); return answer(); } },
+    query: async () => { db.sent.push('unnamed'); return answer(); },
+    tx: async () => { throw new Error('not used'); },
+    close: async () => undefined,
+  };
+  return db as unknown as Db & typeof db;
+}
+
+/** Every statement seems to take `ms`: performance.now moves by it at each read (runTileStatement reads it before and after). */
+function statementsTake(ms: number): void {
+  let now = 0;
+  vi.spyOn(performance, 'now').mockImplementation(() => (now += ms));
+}
+
+const tile = (source: string, z = 14) => ({ source, z, x: 8529, y: 5974, cap: 100, arg: null, layers: ['grids'] });
+
+describe('tile statements: named (prepared) or unnamed', () => {
+  afterEach(() => { vi.restoreAllMocks(); });
+
+  it('sends the first tile of a statement and zoom unnamed, then small tiles named, under one name per statement text', async () => {
+    const db = fakeDb(() => 3000);
+    for (let i = 0; i < 3; i++) await renderTile(db, 'postgres', tile('tile_a($1, $2, $3)'));
+    expect(db.sent).toEqual(['unnamed', 'named', 'named']);
+    expect(new Set(db.names)).toEqual(new Set([statementName(tileSql('postgres', 'tile_a($1, $2, $3)', true))]));
+    // Another zoom of the same statement starts unnamed again: plans and sizes differ by zoom.
+    await renderTile(db, 'postgres', tile('tile_a($1, $2, $3)', 12));
+    expect(db.sent.at(-1)).toBe('unnamed');
+  });
+
+  it('keeps small tiles named when their statement is slow (a loaded machine), big slow ones unnamed', async () => {
+    statementsTake(50);
+    const small = fakeDb(() => 3000);
+    for (let i = 0; i < 3; i++) await renderTile(small, 'postgres', tile('tile_b($1, $2, $3)'));
+    expect(small.sent).toEqual(['unnamed', 'named', 'named']);
+    const big = fakeDb(() => PREPARED_BELOW_BYTES + 1);
+    for (let i = 0; i < 3; i++) await renderTile(big, 'postgres', tile('tile_c($1, $2, $3)'));
+    expect(big.sent).toEqual(['unnamed', 'unnamed', 'unnamed']);
+  });
+
+  it('names big tiles whose statement is quick, and drops the name once a tile turns big and slow', async () => {
+    statementsTake(1);
+    let bytes = PREPARED_BELOW_BYTES * 2;
+    const db = fakeDb(() => bytes);
+    for (let i = 0; i < 2; i++) await renderTile(db, 'postgres', tile('tile_d($1, $2, $3)'));
+    expect(db.sent).toEqual(['unnamed', 'named']);
+    vi.restoreAllMocks();
+    statementsTake(200);
+    bytes = PREPARED_BELOW_BYTES * 4;
+    for (let i = 0; i < 4; i++) await renderTile(db, 'postgres', tile('tile_d($1, $2, $3)'));
+    // The smoothed time crosses the threshold after the first slow answer; from then on unnamed.
+    expect(db.sent.slice(2)).toEqual(['named', 'unnamed', 'unnamed', 'unnamed']);
+  });
+
+  it('runs unnamed inside a transaction (a connection without a pool)', async () => {
+    const sent: string[] = [];
+    const client: Queryable = { query: async () => { sent.push('unnamed'); return { rows: [{ tile: Buffer.alloc(10), truncated: false, features: 1 }] } as never; } };
+    for (let i = 0; i < 3; i++) await renderTile(client, 'postgres', { ...tile('tile_e($1, $2, $3)'), layers: undefined });
+    expect(sent).toEqual(['unnamed', 'unnamed', 'unnamed']);
+  });
+});
