@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getHexagonAreaAvg, UNITS } from 'h3-js';
-import { DEFAULT_DPR_CAP, DEFAULT_ROTATE_S, hexResFor, MIN_CELLS, parseWallParams, stageScale, wallSlides } from './params.ts';
+import { DEFAULT_DPR_CAP, DEFAULT_ROTATE_S, HEX_AREA_KM2, hexResFor, MIN_CELLS, parseWallParams, stageScale, wallSlides } from './params.ts';
 
 describe('wall URL', () => {
   it('defaults to the whole jurisdiction, both layers, the browser time zone', () => {
@@ -48,6 +48,10 @@ describe('wall URL', () => {
     expect(resMonaco).toBe(10);
     expect(hexResFor(city)).toBe(7);
     expect(hexResFor([7.4, 43.7, 7.4001, 43.7001])).toBe(11);
+  });
+
+  it("keeps H3's own average hexagon areas", () => {
+    for (let res = 7; res <= 11; res++) expect(HEX_AREA_KM2[res]).toBeCloseTo(getHexagonAreaAvg(res, UNITS.km2), 12);
   });
 
   it('scales the 1920×1080 design to fit any screen, letterboxed', () => {

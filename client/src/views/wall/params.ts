@@ -1,4 +1,3 @@
-import { getHexagonAreaAvg, UNITS } from 'h3-js';
 
 /**
  * What a wall shows, read from its URL, so that a URL fully describes a wall:
@@ -67,13 +66,22 @@ export function stageScale(width: number, height: number): number {
 /** Enough cells for Gi* to mean something (it needs 30) and for a heatmap to have shape. */
 export const MIN_CELLS = 120;
 
+/**
+ * H3's average hexagon area in km² for resolutions 7–11 (h3-js `getHexagonAreaAvg`; the test
+ * checks them against it). A table, not the call: importing h3-js here would put it, and the
+ * deck.gl chunk it is bundled with, in the wall's first load ahead of the map.
+ */
+export const HEX_AREA_KM2: Readonly<Record<number, number>> = {
+  7: 5.161293359717191, 8: 0.7373275975944177, 9: 0.1053325134272067, 10: 0.01504750190766435, 11: 0.002149643129451879,
+};
+
 /** The coarsest H3 resolution (7–11) that cuts the area in view into at least MIN_CELLS cells. */
 export function hexResFor(bounds: [number, number, number, number]): number {
   const [w, s, e, n] = bounds;
   const kmPerDegLng = 111.32 * Math.cos((((s + n) / 2) * Math.PI) / 180);
   const km2 = Math.abs(e - w) * kmPerDegLng * Math.abs(n - s) * 110.57;
   for (let res = 7; res < 11; res += 1) {
-    if (km2 / getHexagonAreaAvg(res, UNITS.km2) >= MIN_CELLS) return res;
+    if (km2 / HEX_AREA_KM2[res] >= MIN_CELLS) return res;
   }
   return 11;
 }
