@@ -4,6 +4,7 @@ import { initialLang, LangContext, translate, type Lang } from './i18n/index.ts'
 import { Panorama } from './views/Panorama.tsx';
 import { SignIn } from './views/SignIn.tsx';
 import { VIEW_ROUTES } from './views/routes.ts';
+import { prefetchTileJson } from './map/tilesets.ts';
 
 // The wall is its own screen with its own code: loaded only when /wall is opened.
 const Wall = lazy(() => import('./views/wall/Wall.tsx'));
@@ -22,6 +23,9 @@ export function App() {
   const path = location.pathname.replace(/\/+$/, '');
   const route = VIEW_ROUTES.find((r) => r.path === path) ?? null;
   if (path === '/wall') {
+    // What the wall's map needs, asked for while the wall's code downloads.
+    const token = new URLSearchParams(location.search).get('kiosk') ?? session?.token ?? null;
+    prefetchTileJson(token ? ['basemap', 'grids', 'incidents'] : ['basemap', 'grids'], token);
     return (
       <LangContext.Provider value={{ lang, setLang }}>
         <Suspense fallback={<div className="wall-loading">{t('loading')}</div>}>

@@ -19,13 +19,36 @@ export function fetchTileJson(id: string, token: string | null): Promise<TileJso
   const key = `${id}\u0000${token ?? ''}`;
   let pending = inFlight.get(key);
   if (!pending) {
-    pending = loadTileJson(id, token).finally(() => inFlight.delete(key));
+    const prefetched = early.get(key);
+    early.delete(key);
+    pending = (prefetched ? prefetched.catch(() => loadTileJson(id, token)) : loadTileJson(id, token)).finally(() => inFlight.delete(key));
     inFlight.set(key, pending);
   }
   return pending;
 }
 
 const inFlight = new Map<string, Promise<TileJson>>();
+/** Answers fetched before anyone asked, each kept for the first ask (a failed one is asked again). */
+const early = new Map<string, Promise<TileJson>>();
+const prefetchedOnce = new Set<string>();
+/** An answer nobody took soon is dropped: the version poll must never get an old version. */
+const EARLY_KEEP_MS = 5_000;
+
+/**
+ * Starts fetching the TileJSON a view will ask for while its code is still loading (the wall
+ * is a chunk of its own): the map can be built as soon as the view renders. Once per page.
+ */
+export function prefetchTileJson(ids: string[], token: string | null): void {
+  for (const id of ids) {
+    const key = `${id}\u0000${token ?? ''}`;
+    if (prefetchedOnce.has(key) || inFlight.has(key)) continue;
+    prefetchedOnce.add(key);
+    const p = loadTileJson(id, token);
+    p.catch(() => undefined);
+    early.set(key, p);
+    setTimeout(() => { if (early.get(key) === p) early.delete(key); }, EARLY_KEEP_MS);
+  }
+}
 
 async function loadTileJson(id: string, token: string | null): Promise<TileJson> {
   const res = await fetch(`/tiles/${id}.json`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
