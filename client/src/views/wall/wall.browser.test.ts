@@ -2,6 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiCall, artifactPath, baseUrl, browserSkip, launch, pixelStats, waitForMap } from '../../../test/browser.ts';
 
+/** The figures follow the map's first paint (they wait for it on purpose), so give them time. */
+const FIGURES_MS = 20_000;
 const deckLayerIds = (page: Page) => page.evaluate(() => (window.__wangge!.overlay as unknown as { _props: { layers: { id: string }[] } })._props.layers.map((l) => l.id));
 const incidentVisibility = (page: Page) => page.evaluate(() => window.__wangge!.map.getLayoutProperty('incidents-bins', 'visibility') ?? 'visible');
 
@@ -27,7 +29,7 @@ describe.skipIf(Boolean(browserSkip))('map wall in headless Chromium', () => {
   it('opens from the kiosk URL without a sign-in: dark map, panels scaled from the 1920×1080 design', async () => {
     const scale = await page.evaluate(() => document.querySelector<HTMLElement>('.stage')!.getBoundingClientRect().width);
     expect(scale).toBeCloseTo(960, 0);
-    await expect.poll(() => page.evaluate(() => window.__wanggeWall?.summaryAt ?? null)).not.toBeNull();
+    await expect.poll(() => page.evaluate(() => window.__wanggeWall?.summaryAt ?? null), { timeout: FIGURES_MS }).not.toBeNull();
     const png = await page.screenshot({ path: artifactPath('wall-960x540.png') });
     // #0b1220 is the dark theme's background; the tier-1 outline is #ff5470.
     const stats = await pixelStats(browser, png, { night: [0x0b, 0x12, 0x20], tier1: [0xff, 0x54, 0x70] });
@@ -95,7 +97,7 @@ describe.skipIf(Boolean(browserSkip))('map wall in headless Chromium', () => {
       try {
         await big.goto(`${baseUrl}${kioskUrl}&lang=zh-CN`);
         await waitForMap(big);
-        await expect.poll(() => big.evaluate(() => window.__wanggeWall?.summaryAt ?? null)).not.toBeNull();
+        await expect.poll(() => big.evaluate(() => window.__wanggeWall?.summaryAt ?? null), { timeout: FIGURES_MS }).not.toBeNull();
         const boxes = await big.evaluate(() => ['.wall-title', '.col.left', '.col.right', '.kpis', '.chart', '.ticker', '.emerging']
           .map((sel) => { const r = document.querySelector(sel)!.getBoundingClientRect(); return { sel, x: r.x, y: r.y, w: r.width, h: r.height }; }));
         for (const b of boxes) {
