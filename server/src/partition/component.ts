@@ -13,8 +13,15 @@ export interface Node { w: number; /** The barrier face of its first unit (faces
 const MAX_PASSES = 60;
 /** Rounds of block consolidation (faces.ts), each followed by the single-unit search again. */
 const CONSOLIDATE_ROUNDS = 4;
-/** Independent seedings per component; the best (fewest regions out of band, then lowest cost) wins. */
-const RESTARTS = 6;
+/**
+ * Independent seedings per component; the best (fewest regions out of band, then lowest cost)
+ * wins. All of them run: the result moves by several points from one seeding to the next
+ * (measured over seeds 1–3 on Helsinki centre, Kamppi, La Rousse, Fontvieille, La Condamine:
+ * 6 seedings stopping after two in band → 16 without stopping raised the mean unflagged band
+ * share and barrier share in all five, 32 added nothing); the regionalisation stays under 2 s of
+ * Helsinki's engine time.
+ */
+const RESTARTS = 16;
 
 /** Several seedings of one component; the partition with the fewest regions out of band, then the lowest cost. */
 export function bestPartition(nodes: Node[], comp: number[], k: number, input: RegionalizeInput, random: () => number): number[][] {
@@ -23,7 +30,6 @@ export function bestPartition(nodes: Node[], comp: number[], k: number, input: R
     input.signal?.throwIfAborted();
     const r = partitionComponent(nodes, comp, k, input, random);
     if (!best || r.out < best.out || (r.out === best.out && r.cost < best.cost - 1e-9)) best = r;
-    if (best.out === 0 && attempt >= 1) break;
   }
   return best!.members;
 }

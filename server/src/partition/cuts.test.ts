@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kdCuts } from './cuts.ts';
+import { kdCuts, orientedRect } from './cuts.ts';
 
 /** A 200 × 50 m block with two rows of 20 buildings of 10 households each (400 households). */
 const rows = () => Array.from({ length: 40 }, (_, i) => ({ x: 5 + 10 * (i % 20), y: i < 20 ? 15 : 35, w: 10 }));
@@ -48,5 +48,26 @@ describe('straight cuts between buildings (k-d tree in the block frame)', () => 
     // Buildings on one spot (or closer than the gap) are never separated; one building alone is never cut.
     expect(kdCuts([{ x: 10, y: 10, w: 500 }, { x: 10.2, y: 10.1, w: 500 }], box, 100)).toEqual([]);
     expect(kdCuts([{ x: 10, y: 10, w: 500 }], box, 100)).toEqual([]);
+  });
+
+  it('frames a block by its minimum-area rectangle, the same whatever the outline\'s start and direction', () => {
+    // A 200 × 50 m block turned by 30°, with a notch (a concave vertex) and a collinear vertex.
+    const r = rotate(30);
+    const outline: [number, number][] = [[0, 0], [100, 0], [200, 0], [200, 50], [120, 50], [110, 30], [100, 50], [0, 50], [0, 0]].map((p) => r(p as [number, number]));
+    const ring = orientedRect(outline);
+    expect(ring).toHaveLength(5);
+    const side = (i: number) => Math.hypot(ring[i + 1][0] - ring[i][0], ring[i + 1][1] - ring[i][1]);
+    expect([side(0), side(1)].sort((a, b) => a - b).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([50, 200]);
+    // The first edge runs at an angle in [0°, 90°): here along the block's long side (30°).
+    expect(Math.atan2(ring[1][1] - ring[0][1], ring[1][0] - ring[0][0]) * 180 / Math.PI).toBeCloseTo(30, 6);
+    // Rotating the outline's start vertex or reversing it gives the same rectangle, corner for corner.
+    const open = outline.slice(0, -1);
+    for (const variant of [[...open.slice(3), ...open.slice(0, 3)], open.slice().reverse()]) {
+      const other = orientedRect([...variant, variant[0]]);
+      other.forEach(([x, y], i) => { expect(x).toBeCloseTo(ring[i][0], 6); expect(y).toBeCloseTo(ring[i][1], 6); });
+    }
+    // The straight cuts in that frame cross the block's narrow side.
+    const pts = rows().map((p) => { const [x, y] = r([p.x, p.y]); return { x, y, w: p.w }; });
+    for (const c of kdCuts(pts, ring, 100)) expect(Math.hypot(c.x1 - c.x0, c.y1 - c.y0)).toBeCloseTo(51, 6);
   });
 });

@@ -10,6 +10,63 @@
 
 export interface Segment { x0: number; y0: number; x1: number; y1: number }
 
+/**
+ * The minimum-area rectangle around a block's outline (metres), as a closed ring whose first
+ * edge runs at an angle in [0°, 90°): the frame of the cuts. Computed here rather than with
+ * ST_OrientedEnvelope, whose rectangle and vertex order differ between GEOS versions (3.11 on
+ * PostgreSQL, 3.14 embedded: 457 of 457 Helsinki footprints came out differently, some as a
+ * different rectangle), which made the two databases cut the same block differently. Depends
+ * only on the set of points, not their order.
+ */
+export function orientedRect(outline: [number, number][]): [number, number][] {
+  const hull = convexHull(outline);
+  if (hull.length < 2) return [];
+  let best: { area: number; theta: number; u0: number; u1: number; v0: number; v1: number } | null = null;
+  for (let i = 0; i < hull.length; i++) {
+    const [ax, ay] = hull[i];
+    const [bx, by] = hull[(i + 1) % hull.length];
+    if (ax === bx && ay === by) continue;
+    let theta = Math.atan2(by - ay, bx - ax);
+    theta = ((theta % (Math.PI / 2)) + Math.PI / 2) % (Math.PI / 2);
+    const c = Math.cos(theta);
+    const s = Math.sin(theta);
+    let u0 = Infinity; let u1 = -Infinity; let v0 = Infinity; let v1 = -Infinity;
+    for (const [x, y] of hull) {
+      const u = x * c + y * s;
+      const v = -x * s + y * c;
+      if (u < u0) u0 = u; if (u > u1) u1 = u; if (v < v0) v0 = v; if (v > v1) v1 = v;
+    }
+    const area = (u1 - u0) * (v1 - v0);
+    // Equal areas (a square, rounding): the smaller angle, so the choice does not depend on where the hull starts.
+    if (!best || area < best.area * (1 - 1e-9) || (area <= best.area * (1 + 1e-9) && theta < best.theta)) best = { area, theta, u0, u1, v0, v1 };
+  }
+  if (!best) return [];
+  const c = Math.cos(best.theta);
+  const s = Math.sin(best.theta);
+  const at = (u: number, v: number): [number, number] => [u * c - v * s, u * s + v * c];
+  const first = at(best.u0, best.v0);
+  return [first, at(best.u1, best.v0), at(best.u1, best.v1), at(best.u0, best.v1), first];
+}
+
+/** Andrew's monotone chain; counter-clockwise, without collinear points. */
+function convexHull(points: [number, number][]): [number, number][] {
+  const pts = points.slice().sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (pts.length < 3) return pts;
+  const cross = (o: [number, number], a: [number, number], b: [number, number]) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const lower: [number, number][] = [];
+  for (const p of pts) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], p) <= 0) lower.pop();
+    lower.push(p);
+  }
+  const upper: [number, number][] = [];
+  for (let i = pts.length - 1; i >= 0; i--) {
+    const p = pts[i];
+    while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], p) <= 0) upper.pop();
+    upper.push(p);
+  }
+  return lower.slice(0, -1).concat(upper.slice(0, -1));
+}
+
 /** Gaps narrower than this (m) between two buildings' projections are not cut through. */
 const MIN_GAP_M = 0.5;
 

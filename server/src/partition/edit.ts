@@ -149,7 +149,7 @@ export async function splitGrid(db: Db, jobId: number, seq: number): Promise<Edi
     await q.query('CREATE TEMP TABLE IF NOT EXISTS partition_unit_ix (id integer NOT NULL, geom geometry NOT NULL) ON COMMIT DROP');
     await q.query('DELETE FROM partition_unit_ix');
     await q.query('INSERT INTO partition_unit_ix SELECT id, geom FROM partition_blocks WHERE job_id = $1 AND grid_seq = $2', [jobId, seq]);
-    const { rows: edges } = await q.query<Edge>(sql('unit-edges'), [job.srid]);
+    const { rows: edges } = await q.query<Edge>(sql('grid-edges'), [job.srid]);
     const weight = (u: (typeof units)[number]) => (b.by === 'people' ? u.population : u.households);
     const W = units.reduce((s, u) => s + weight(u), 0);
     if (W <= 0) throw unprocessable('cannot_split', `Grid ${seq} has no ${b.by}; there is nothing to balance`, { reason: 'empty' });

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../core/db.ts';
 import { sqlFile } from '../core/db.ts';
 import { generateCodes } from '../grids/codes.ts';
 import { h3Tiling, weightedKMeans } from './baselines.ts';
-import { kdCuts, type Segment } from './cuts.ts';
+import { kdCuts, orientedRect, type Segment } from './cuts.ts';
 import { summarize, type GridRow, type Summary } from './metrics.ts';
 import { band, PERSONS_PER_HOUSEHOLD, type PartitionParams } from './params.ts';
 import { regionalize, type Edge, type Region, type Unit } from './regionalize.ts';
@@ -30,8 +30,9 @@ export const STRAIGHT_LEAF_SHARE = 0.12;
 
 /**
  * What decides between the two unit sets: the share of unflagged regions within the band, then
- * the share of the cut between regions that runs between two blocks (on a barrier line) rather
- * than inside one. Both from the graph, before any grid is written.
+ * the share of the cut between regions that runs on a barrier line (between two blocks, or
+ * along a dead-end street or path inside one) rather than between buildings. Both from the
+ * graph, before any grid is written.
  */
 export function scoreRegions(units: { id: number; face: number }[], edges: Edge[], regions: Region[], regionOf: Map<number, number>, lo: number, hi: number): { band: number; barrier: number } {
   const unflagged = regions.filter((r) => !r.flag);
@@ -42,7 +43,7 @@ export function scoreRegions(units: { id: number; face: number }[], edges: Edge[
   for (const e of edges) {
     if (regionOf.get(e.a) === regionOf.get(e.b)) continue;
     cut += e.len;
-    if (faceOf.get(e.a) !== faceOf.get(e.b)) onBarrier += e.len;
+    onBarrier += faceOf.get(e.a) !== faceOf.get(e.b) ? e.len : Math.min(e.len, e.on ?? 0);
   }
   return { band: unflagged.length > 0 ? inBand / unflagged.length : 1, barrier: cut > 0 ? onBarrier / cut : 1 };
 }
@@ -127,14 +128,20 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
     // Two ways of cutting those blocks (see "Blocks above the band" in docs/partition.md): the
     // Voronoi edges between single buildings, and straight lines between groups of buildings
     // (cuts.ts). Both are regionalised; the one whose regions score better is kept.
-    const { rows: big } = await q.query<{ id: number; xs: number[]; ys: number[]; ws: number[]; env: { type: string; coordinates: [number, number][][] } }>(
+    const { rows: big } = await q.query<{ id: number; xs: number[]; ys: number[]; ws: number[]; outline: { coordinates: [number, number][] } }>(
       sql('split-points'), [jobId, splitHouseholds, job.srid]);
     const straight: { face: number; s: Segment }[] = [];
     for (const f of big) {
-      const ring = f.env.type === 'Polygon' ? f.env.coordinates[0] : [];
+      const ring = orientedRect(f.outline.coordinates);
       for (const seg of kdCuts(f.xs.map((x, i) => ({ x, y: f.ys[i], w: f.ws[i] })), ring, STRAIGHT_LEAF_SHARE * targetHouseholds)) straight.push({ face: f.id, s: seg });
     }
-    await q.query('CREATE TEMP TABLE IF NOT EXISTS partition_unit_ix (id integer NOT NULL, geom geometry NOT NULL) ON COMMIT DROP');
+    await q.query('CREATE TEMP TABLE IF NOT EXISTS partition_unit_ix (id integer NOT NULL, face integer NOT NULL, geom geometry NOT NULL) ON COMMIT DROP');
+    // unit-edges.sql looks up barrier lines (not the cuts) by point, inside blocks: in pieces of
+    // at most 32 vertices, or every lookup would test the whole area boundary or coastline (six
+    // copies of Monaco: engine 109 → 164 s with whole lines).
+    await q.query('CREATE TEMP TABLE partition_line_ix ON COMMIT DROP AS SELECT ST_Subdivide(g, 32) AS g FROM partition_lines WHERE NOT split');
+    await q.query('CREATE INDEX ON partition_line_ix USING gist (g)');
+    await q.query('ANALYZE partition_line_ix');
     await q.query('CREATE INDEX ON partition_unit_ix USING gist (geom)');
 
     const build = async (cuts: 'voronoi' | 'straight') => {
@@ -160,7 +167,7 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
       }
       const units = (await q.query<UnitRow>(sql('unit-graph'), [jobId, job.srid])).rows;
       await q.query('DELETE FROM partition_unit_ix');
-      await q.query('INSERT INTO partition_unit_ix SELECT id, geom FROM partition_blocks WHERE job_id = $1', [jobId]);
+      await q.query('INSERT INTO partition_unit_ix SELECT id, face, geom FROM partition_blocks WHERE job_id = $1', [jobId]);
       await q.query('ANALYZE partition_unit_ix');
       const edges = (await q.query<Edge>(sql('unit-edges'), [job.srid])).rows;
       return { blocks: rows[0].n, units, edges };

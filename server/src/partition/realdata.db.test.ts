@@ -86,7 +86,12 @@ describe.skipIf(!present)('Helsinki centre (OSM extract, broken multipolygons at
   it('imports the clipped quarters and cuts the whole extract along the rail yard and the coast', async () => {
     expect(quarters.map((q) => q.name)).toEqual(expect.arrayContaining(['Kluuvi', 'Kamppi', 'Kaartinkaupunki']));
     const { id, r } = await job(jid, '246001', {});
-    await checkInvariants('Helsinki centre 246001', id, r, { band: 0.93, barrier: 0.71 });
+    await checkInvariants('Helsinki centre 246001', id, r, { band: 0.96, barrier: 0.73 });
+    // The same units and grids on both databases (PostGIS 3.3 / GEOS 3.11 and PGlite's 3.6 /
+    // GEOS 3.14): nothing the engine reads depends on where GEOS starts a ring or how it frames a
+    // rectangle (cuts.ts, unit-graph.sql). These counts are from this extract, on both.
+    expect(r.metrics!.units).toBe(1918);
+    expect(r.metrics!.grids).toBe(89);
     // The rail yard and the coastline are hard: they cut the extract into zones, and no grid
     // holds households of two zones (areas without households taken in across one are listed).
     const { rows } = await t.db.query<{ zones: number; mixed: number }>(
@@ -104,7 +109,7 @@ describe.skipIf(!present)('Helsinki centre (OSM extract, broken multipolygons at
     expect(rows[0].n).toBeGreaterThan(1);
     const code = quarters.find((q) => q.name === 'Kamppi')!.code;
     const { id, r } = await job(jid, code, {});
-    await checkInvariants(`Helsinki Kamppi ${code}`, id, r, { band: 1, barrier: 0.54 });
+    await checkInvariants(`Helsinki Kamppi ${code}`, id, r, { band: 1, barrier: 0.55 });
   }, 120_000);
 });
 
@@ -139,7 +144,7 @@ describe.skipIf(!present)('North-east San Francisco (OSM lines, block-group popu
 
   it('cuts Chinatown and North Beach (a 0.9 × 0.9 km box) into unit grids of ~200 households along the streets', async () => {
     const { id, r } = await job(jid, 'SFNE', {});
-    await checkInvariants('San Francisco NE SFNE', id, r, { band: 1, barrier: 0.92 });
+    await checkInvariants('San Francisco NE SFNE', id, r, { band: 1, barrier: 0.98 });
     const again = await job(jid, 'SFNE', {}, false);
     expect(await signature(again.id)).toBe(await signature(id));
   }, 180_000);

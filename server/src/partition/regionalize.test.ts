@@ -129,4 +129,28 @@ describe('proposal picture', () => {
     expect(svg).toContain('>001</text>');
     expect(svg).toContain('a &amp; b');
   });
+
+  it('cuts a block along a dead-end street inside it rather than between buildings (edge.on)', () => {
+    // One block (face 1) of four 10 m square units, 2 × 2, 100 households each: two regions of
+    // 200, cut left/right or top/bottom (two 10 m edges either way). One pair of edges runs along
+    // a footway that enters the block without crossing it (on = its length), the other between
+    // buildings: the cut follows the footway, whichever pair it is.
+    const units: Unit[] = [[0, 1], [1, 1], [0, 0], [1, 0]].map(([x, y], i) => ({ id: i + 1, face: 1, zone: 1, w: 100, x: x * 10, y: y * 10, area: 100 }));
+    const split = (footway: 'vertical' | 'horizontal') => {
+      const v = footway === 'vertical' ? 10 : 0;
+      const edges: Edge[] = [
+        { a: 1, b: 2, len: 10, on: v }, { a: 3, b: 4, len: 10, on: v },
+        { a: 1, b: 3, len: 10, on: 10 - v }, { a: 2, b: 4, len: 10, on: 10 - v },
+      ];
+      const cuts = [1, 2, 3, 4, 5].map((seed) => {
+        const { regions, regionOf } = regionalize({ units, edges, ...band, seed });
+        expect(regions).toHaveLength(2);
+        expect(regionOf.get(1)).not.toBe(regionOf.get(4));
+        return regionOf.get(1) === regionOf.get(3) ? 'left/right' : regionOf.get(1) === regionOf.get(2) ? 'top/bottom' : 'none';
+      });
+      return [...new Set(cuts)].join();
+    };
+    expect(split('vertical')).toBe('left/right');
+    expect(split('horizontal')).toBe('top/bottom');
+  });
 });

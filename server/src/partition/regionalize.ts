@@ -19,9 +19,10 @@ import { rng } from './rng.ts';
  *    weighted k-means++ on the unit centroids, grown together (always the lightest region,
  *    taking its nearest free neighbour), then a local search moves border units between
  *    regions while contiguity holds and the cost falls: out-of-band penalty + squared deviation
- *    + length of the cut (edges inside a block, i.e. not on a barrier, cost SPLIT_COST times
- *    more than edges on a barrier); a region still below the band joins a neighbour when both
- *    fit the band together. RESTARTS seedings; the one with fewest regions out of band wins.
+ *    + length of the cut (edges between buildings cost SPLIT_COST times more than edges on a
+ *    barrier line, between blocks or along a dead-end street inside one: Edge.on); a region
+ *    still below the band joins a neighbour when both fit the band together. RESTARTS
+ *    seedings; the one with fewest regions out of band, then the lowest cost, wins.
  */
 
 export interface Unit {
@@ -37,7 +38,12 @@ export interface Unit {
   area: number;
 }
 
-export interface Edge { a: number; b: number; len: number }
+/**
+ * Two units sharing a line of `len` metres. `on`: for two units of one block, the metres of it
+ * that run on a barrier line (a dead-end street or path inside the block) rather than between
+ * buildings; absent or null between blocks (all of it is on a barrier).
+ */
+export interface Edge { a: number; b: number; len: number; on?: number | null }
 
 export interface RegionalizeInput {
   units: Unit[];
@@ -193,8 +199,9 @@ function mergeEmpty(input: RegionalizeInput): Node[] {
       nodes[b].hard.set(a, (nodes[b].hard.get(a) ?? 0) + e.len);
       continue;
     }
-    // The cost of cutting here: a barrier edge costs its length, an edge inside a block more.
-    const cost = e.len * (face[a] === face[b] ? SPLIT_COST : 1);
+    // The cost of cutting here: a barrier edge costs its length, an edge between buildings more.
+    const on = face[a] === face[b] ? Math.min(e.len, e.on ?? 0) : e.len;
+    const cost = on + (e.len - on) * SPLIT_COST;
     nodes[a].nbrs.set(b, (nodes[a].nbrs.get(b) ?? 0) + cost);
     nodes[b].nbrs.set(a, (nodes[b].nbrs.get(a) ?? 0) + cost);
   }
