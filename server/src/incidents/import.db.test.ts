@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, errorCode, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
 import { locatePoints } from '../grids/locate.ts';
-import { importCsv, type ImportOptions } from './import.ts';
+import { importCsv, type ImportOptions, type ImportReport } from './import.ts';
 import { makeTown, square } from './fixtures/town.ts';
 
 let t: TestApp;
@@ -52,6 +52,26 @@ describe('POST /api/incidents/import', () => {
     expect(await count()).toBe(before + 1);
   });
 
+  it('keeps descriptions and attributes as they were, whatever characters they hold', async () => {
+    const texts = ['say "hi"', 'back\\slash \\" both', '{braces},[brackets]', 'NULL', '', '  ', '网格 事件 🚧', 'two\nlines', '\\u0041 not an escape', 'tab\there'];
+    const q = (v: string) => `"${v.replaceAll('"', '""')}"`;
+    const lines = ['lng,lat,time,description,note,k', ...texts.map((v, i) => `116.4025,39.905,2022-02-0${1 + (i % 9)} 08:00,${q(v)},${q(v + '|')},${i}`)];
+    const res = await t.app.inject({ method: 'POST', url: '/api/incidents/import?category=0404', headers: { ...bearer(dispatcher), 'content-type': 'text/csv' }, payload: lines.join('\r\n') });
+    expect(res.statusCode, res.body).toBe(200);
+    const { rows } = await t.db.query<{ description: string; attributes: Record<string, string> }>(
+      "SELECT description, attributes FROM incidents WHERE jurisdiction_id = $1 AND source = 'import' AND attributes ? 'note' AND reported_at >= '2022-01-31' ORDER BY (attributes->>'k')::int", [jid]);
+    // Spaces around unquoted fields are trimmed by the reader; quoted fields keep them.
+    expect(rows.map((r) => r.description)).toEqual(texts);
+    expect(rows.map((r) => r.attributes)).toEqual(texts.map((v, i) => ({ note: `${v}|`, k: String(i) })));
+    const props = { reported_at: '2020-03-01T10:00:00+08:00', category: '0301', description: 'q"\\', nested: { a: [1, 'x"y', null], b: true }, empty: null, num: 1.5 };
+    const fc = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [116.4025, 39.905] }, properties: props }] };
+    const geo = await t.app.inject({ method: 'POST', url: '/api/incidents/import', headers: { ...bearer(dispatcher), 'content-type': 'application/geo+json' }, payload: JSON.stringify(fc) });
+    expect(geo.json()).toMatchObject({ imported: 1 });
+    const { rows: [g] } = await t.db.query<{ description: string; attributes: unknown }>(
+      "SELECT description, attributes FROM incidents WHERE jurisdiction_id = $1 AND source = 'import' AND attributes ? 'nested'", [jid]);
+    expect(g).toEqual({ description: 'q"\\', attributes: { nested: props.nested, empty: null, num: 1.5 } });
+  });
+
   it('takes GeoJSON with a category per feature, and refuses unknown categories', async () => {
     const fc = { type: 'FeatureCollection', features: [
       { type: 'Feature', geometry: { type: 'Point', coordinates: [116.4025, 39.905] }, properties: { reported_at: '2020-05-01T10:00:00+08:00', category: '0301', description: 'rubbish' } },
@@ -98,6 +118,71 @@ describe('POST /api/incidents/import', () => {
     expect(at('116.4305', '39.905').got).toBeNull();
     // On the edge between A1 and A2 both hold the point: the code decides.
     expect(at('116.405', '39.905').got).toBe(`${code}001001`);
+  });
+
+  it('locates through the in-memory lattice as the database does, on diagonal edges, holes, parts, tiny and invalid grids', async () => {
+    // Its own town: a street and one community whose unit grids are two triangles, a grid with a
+    // hole, a grid in two parts, a grid smaller than a lattice cell (in the hole), and a bow-tie
+    // (not valid: the lattice leaves its box to the database). The community's own area shows
+    // through the hole and between the parts.
+    const town = await makeTown(t, 'lattice');
+    const X = 116.43, Y = 39.92, c = `${town.code}009`;
+    const wkt = (s: string) => `SRID=4326;MULTIPOLYGON(${s})`;
+    const add = (tier: number, code: string, parent: string, geom: string) => t.db.query(
+      "INSERT INTO grids (jurisdiction_id, tier, code, name, parent_code, geom, valid_from) VALUES ($1, $2, $3, $3, $4, ST_GeomFromEWKT($5), '2020-01-01')",
+      [town.jid, tier, code, parent, wkt(geom)]);
+    const r = (x0: number, y0: number, x1: number, y1: number) => `(${x0} ${y0},${x1} ${y0},${x1} ${y1},${x0} ${y1},${x0} ${y0})`;
+    await add(2, c, town.code, `(${r(X, Y, X + 0.03, Y + 0.02)})`);
+    await add(3, `${c}001`, c, `((${X} ${Y},${X + 0.01} ${Y},${X} ${Y + 0.01},${X} ${Y}))`);
+    await add(3, `${c}002`, c, `((${X + 0.01} ${Y},${X + 0.01} ${Y + 0.01},${X} ${Y + 0.01},${X + 0.01} ${Y}))`);
+    await add(3, `${c}003`, c, `(${r(X + 0.01, Y, X + 0.02, Y + 0.01)},${r(X + 0.013, Y + 0.003, X + 0.017, Y + 0.007)})`);
+    await add(3, `${c}004`, c, `(${r(X, Y + 0.01, X + 0.004, Y + 0.014)}),(${r(X + 0.006, Y + 0.01, X + 0.01, Y + 0.014)})`);
+    await add(3, `${c}005`, c, `(${r(X + 0.0140001, Y + 0.0040001, X + 0.0140009, Y + 0.0040009)})`);
+    await add(3, `${c}006`, c, `((${X + 0.02} ${Y + 0.01},${X + 0.03} ${Y + 0.02},${X + 0.03} ${Y + 0.01},${X + 0.02} ${Y + 0.02},${X + 0.02} ${Y + 0.01}))`);
+    const lines = ['lng,lat,time,n'];
+    // Vertices, points on edges (straight and diagonal), a hair off them, then random points.
+    const special = [[X, Y], [X + 0.005, Y + 0.005], [X + 0.01, Y + 0.005], [X + 0.013, Y + 0.005], [X + 0.002, Y + 0.014],
+      [X + 0.0140001, Y + 0.0040005], [X + 0.025, Y + 0.015], [X + 0.03, Y + 0.02], [X + 0.0050000000001, Y + 0.0049999999999],
+      [X + 0.005, Y + 0.0050000000001], [X + 0.0140005, Y + 0.0040005], [X + 0.015, Y + 0.005], [X + 0.024, Y + 0.015]];
+    for (const [x, y] of special) lines.push(`${x},${y},2020-01-01 00:00,${lines.length}`);
+    let seed = 5;
+    const rnd = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+    for (let i = 0; i < 3000; i++) lines.push(`${(X - 0.002 + rnd() * 0.034).toFixed(i % 3 === 0 ? 3 : 6)},${(Y - 0.002 + rnd() * 0.024).toFixed(i % 3 === 0 ? 3 : 6)},2020-01-01 00:00,${lines.length}`);
+    const csv = async function* () { yield lines.join('\n'); };
+    const base: ImportOptions = { jurisdictionId: town.jid, category: '0404', timeZone: 'Asia/Shanghai', status: 'closed', skipInvalid: false };
+    const runs: [string, Partial<ImportOptions>][] = [['database only', { lattice: false }], ['coarse lattice', { lattice: true, latticeCells: 64 }],
+      ['fine lattice', { lattice: true, latticeCells: 200_000 }], ['default lattice', { lattice: true }]];
+    for (const [name, extra] of runs) {
+      // Each run is rolled back, so that the next one starts from the same table.
+      const undo = new Error('undo');
+      let report: ImportReport | undefined;
+      await t.db.tx(async (q) => {
+        report = await importCsv(q, csv(), { ...base, ...extra });
+        // Each row's grid as the reference query gives it (the least-ranked grid holding it: leaf grids first, deeper tier, code).
+        const { rows } = await q.query<{ n: string; got: string | null; want: string | null }>(
+          `WITH g AS (SELECT g.*, NOT EXISTS (SELECT 1 FROM grids k WHERE k.jurisdiction_id = g.jurisdiction_id AND k.valid_to IS NULL AND k.parent_code = g.code) AS leaf
+                        FROM grids g WHERE g.jurisdiction_id = $1 AND g.valid_to IS NULL),
+                w AS (SELECT i.attributes->>'n' AS n, i.grid_code AS got,
+                             (SELECT code FROM g WHERE ST_Intersects(g.geom, i.geom) ORDER BY leaf DESC, tier DESC, code LIMIT 1) AS want
+                        FROM incidents i WHERE i.jurisdiction_id = $1 AND i.source = 'import')
+           SELECT * FROM w WHERE w.got IS DISTINCT FROM w.want`, [town.jid]);
+        expect({ name, wrong: rows }).toEqual({ name, wrong: [] });
+        const { rows: [k] } = await q.query<{ n: number; codes: number }>(
+          "SELECT count(*)::int AS n, count(DISTINCT grid_code)::int AS codes FROM incidents WHERE jurisdiction_id = $1 AND source = 'import'", [town.jid]);
+        expect(k.n).toBe(lines.length - 1);
+        expect(k.codes).toBe(7);
+        throw undo;
+      }).catch((err: unknown) => { if (err !== undo) throw err; });
+      if (!report) throw new Error('no report');
+      expect(report.imported).toBe(lines.length - 1);
+      if (extra.lattice === false) expect(report.latticeRows).toBe(0);
+      else {
+        // Both paths were used: the lattice answered for some rows, the database for the rest.
+        expect(report.latticeRows, name).toBeGreaterThan(0);
+        expect(report.latticeRows, name).toBeLessThan(lines.length - 1);
+      }
+      if (name === 'default lattice') expect(report.latticeRows).toBeGreaterThan((lines.length - 1) * 0.8);
+    }
   });
 
   it('writes a large import as a bulk load (indexes dropped and rebuilt, counts set-based) with the same result, and a failure undoes all of it', async () => {

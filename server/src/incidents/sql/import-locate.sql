@@ -1,14 +1,12 @@
--- Locates every staged row at once, with the answer locate gives one point: the smallest grid
--- (leaf grids first, then deeper tier, then code) whose area holds the point, from the
--- session's demo_chains (sql/chains-prepare.sql). Each grid gets a rank in that order, so a
--- point's grid is the least rank it falls in. ROWS is the number of staged rows (inlined).
-DROP TABLE IF EXISTS import_grids, import_lattice, import_cells, import_sole, import_located;
-CREATE TEMP TABLE import_grids AS
-  SELECT row_number() OVER (ORDER BY leaf DESC, tier DESC, code)::integer AS rank, code, tier, leaf, geom, chain_id, codes
-    FROM demo_chains;
-CREATE UNIQUE INDEX ON import_grids (rank);
-CREATE INDEX ON import_grids USING gist (geom);
-ANALYZE import_grids;
+-- Locates the staged rows the in-memory lattice left open (rank NULL: near a grid's edge, or
+-- all rows when no lattice was built; import-lattice.ts), with the answer locate gives one
+-- point: the least-ranked grid of sql/import-grids.sql that holds it. ROWS is the number of
+-- such rows (inlined). import_located holds those rows only; every other row's rank is in
+-- import_rows already (0: in no grid).
+DROP TABLE IF EXISTS import_lattice, import_cells, import_sole, import_located;
+-- Statistics for this pass and the write's join (without them the planner guesses a few
+-- thousand rows and joins the grids row by row).
+ANALYZE import_rows;
 
 -- A lattice of square cells over the leaf grids, about ROWS / 4 cells (at most 64 per leaf
 -- grid, at least one): a cell that lies wholly inside one leaf grid and touches no other
@@ -50,5 +48,6 @@ CREATE TEMP TABLE import_located AS
     LEFT JOIN import_lattice p ON true
     CROSS JOIN LATERAL (SELECT floor((ST_X(i.geom) - p.x0) / p.cs)::bigint AS cx, floor((ST_Y(i.geom) - p.y0) / p.cs)::bigint AS cy) q
     CROSS JOIN LATERAL (SELECT CASE WHEN q.cy >= 0 AND q.cy < p.ny THEN q.cx * p.ny + q.cy END AS cell) k
-    LEFT JOIN import_sole s ON s.cell = k.cell;
+    LEFT JOIN import_sole s ON s.cell = k.cell
+   WHERE i.rank IS NULL;
 ANALYZE import_located;
