@@ -71,6 +71,10 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
 
   it('opens a reported incident, registers and dispatches it: the status changes and the history grows', async () => {
     await page.locator('[data-testid="inc-f-status"]').selectOption('reported');
+    // The filtered list has arrived (its count says so), not just a first row of the list before
+    // that happens to be reported: clicking a row the new list then replaces opens another case.
+    const reported = await apiCall<{ total: number }>('GET', '/api/incidents?status=reported&limit=1', admin);
+    await expect.poll(() => page.locator('[data-testid="inc-count"]').textContent()).toContain(`of ${reported.total}`);
     await expect.poll(() => rows().first().getAttribute('data-status')).toBe('reported');
     const id = Number(await rows().first().getAttribute('data-id'));
     await rows().first().click();
