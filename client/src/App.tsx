@@ -5,6 +5,7 @@ import { Panorama } from './views/Panorama.tsx';
 import { SignIn } from './views/SignIn.tsx';
 import { VIEW_ROUTES } from './views/routes.ts';
 import { prefetchTileJson } from './map/tilesets.ts';
+import { kioskToken } from './views/wall/params.ts';
 
 // The wall is its own screen with its own code: loaded only when /wall is opened.
 const Wall = lazy(() => import('./views/wall/Wall.tsx'));
@@ -24,7 +25,7 @@ export function App() {
   const route = VIEW_ROUTES.find((r) => r.path === path) ?? null;
   if (path === '/wall') {
     // What the wall's map needs, asked for while the wall's code downloads.
-    const token = new URLSearchParams(location.search).get('kiosk') ?? session?.token ?? null;
+    const token = kioskToken(location.search) ?? session?.token ?? null;
     prefetchTileJson(token ? ['basemap', 'grids', 'incidents'] : ['basemap', 'grids'], token);
     return (
       <LangContext.Provider value={{ lang, setLang }}>

@@ -16,7 +16,7 @@ export interface TileJson {
 export function fetchTileJson(id: string, token: string | null): Promise<TileJson> {
   // The map, the minimap and the wall ask for the same TileJSON at start: one request serves
   // all who ask while it is in flight (later calls, such as the version poll, fetch afresh).
-  const key = `${id}\u0000${token ?? ''}`;
+  const key = keyOf(id, token);
   let pending = inFlight.get(key);
   if (!pending) {
     const prefetched = early.get(key);
@@ -27,6 +27,10 @@ export function fetchTileJson(id: string, token: string | null): Promise<TileJso
   return pending;
 }
 
+/** One entry per tileset and signed-in token: the layers a token may read differ. */
+function keyOf(id: string, token: string | null): string {
+  return `${id}\u0000${token ?? ''}`;
+}
 const inFlight = new Map<string, Promise<TileJson>>();
 /** Answers fetched before anyone asked, each kept for the first ask (a failed one is asked again). */
 const early = new Map<string, Promise<TileJson>>();
@@ -40,7 +44,7 @@ const EARLY_KEEP_MS = 5_000;
  */
 export function prefetchTileJson(ids: string[], token: string | null): void {
   for (const id of ids) {
-    const key = `${id}\u0000${token ?? ''}`;
+    const key = keyOf(id, token);
     if (prefetchedOnce.has(key) || inFlight.has(key)) continue;
     prefetchedOnce.add(key);
     const p = loadTileJson(id, token);

@@ -85,13 +85,14 @@ export default function Wall(props: { token: string | null }) {
   // Even the figures wait for the first paint (on one embedded connection their statements
   // would hold up the first tiles), but not for long: a map that cannot draw (a revoked kiosk,
   // no tiles) must not keep the panels, or the refusal they show, away.
-  const [panelsGo, setPanelsGo] = useState(false);
+  const [waitedOrFailed, setWaitedOrFailed] = useState(false);
   useEffect(() => {
-    if (mapReady) { setPanelsGo(true); return undefined; }
-    const timer = setTimeout(() => setPanelsGo(true), PANELS_WAIT_MS);
+    if (mapReady) return undefined;
+    const timer = setTimeout(() => setWaitedOrFailed(true), PANELS_WAIT_MS);
     return () => clearTimeout(timer);
   }, [mapReady]);
-  const onMapError = useCallback(() => setPanelsGo(true), []);
+  const onMapError = useCallback(() => setWaitedOrFailed(true), []);
+  const panelsGo = mapReady || waitedOrFailed;
   const areaQs = area ? `&area=${encodeURIComponent(area)}` : '';
   const summary = usePolled<WallSummary>(token && panelsGo ? `/api/wall/summary?tz=${encodeURIComponent(params.tz)}${areaQs}` : null, token, SUMMARY_EVERY_MS, nudge);
   // The analyses cover the area, or else the jurisdiction the summary reports: the server may

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getHexagonAreaAvg, UNITS } from 'h3-js';
-import { DEFAULT_DPR_CAP, DEFAULT_ROTATE_S, HEX_AREA_KM2, hexResFor, MIN_CELLS, parseWallParams, stageScale, wallSlides } from './params.ts';
+import { DEFAULT_DPR_CAP, DEFAULT_ROTATE_S, HEX_AREA_KM2, hexResFor, kioskToken, MIN_CELLS, parseWallParams, stageScale, wallSlides } from './params.ts';
 
 describe('wall URL', () => {
   it('defaults to the whole jurisdiction, both layers, the browser time zone', () => {
@@ -17,6 +17,11 @@ describe('wall URL', () => {
     expect(p.tz).toBe('UTC');
     expect(p.dprCap).toBe(4);
     expect(p.kiosk).toBe('abc');
+  });
+
+  it('reads the kiosk token alone, as the page does before the wall has loaded', () => {
+    expect(kioskToken('?lang=en&kiosk=k%2B1')).toBe('k+1');
+    expect(kioskToken('?lang=en')).toBeNull();
   });
 
   it('takes a single area', () => {

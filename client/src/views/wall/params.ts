@@ -47,8 +47,13 @@ export function parseWallParams(search: string, browserTz: string): WallParams {
     layers: { incidents: layerList.includes('incidents'), live: layerList.includes('live') },
     tz: q.get('tz') || browserTz || 'UTC',
     dprCap: Number.isFinite(dpr) && dpr > 0 ? Math.min(dpr, 4) : DEFAULT_DPR_CAP,
-    kiosk: q.get('kiosk'),
+    kiosk: kioskToken(search),
   };
+}
+
+/** The kiosk token a wall URL carries, if any (read before the wall's code has loaded). */
+export function kioskToken(search: string): string | null {
+  return new URLSearchParams(search).get('kiosk');
 }
 
 export interface WallSlide { area: string | null; view: WallView }
