@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
-import type { Geometry, Position } from 'geojson';
 import type pg from 'pg';
-import { fromGeojsonVt, type GeojsonVtFeature } from 'vt-pbf';
 import type { Db, Queryable, DbKind } from '../core/db.ts';
 import { sqlFile } from '../core/db.ts';
+import { writeMvt, type TileRow } from './mvt-writer.ts';
 
 export const EXTENT = 4096;
 
@@ -31,7 +30,7 @@ const versionSql = sqlFile(import.meta.url, 'sql/version.sql').split('\n').filte
 const statements = new Map<string, string>();
 
 /**
- * The statement of one tile: ST_AsMVT on a real PostGIS, the rows for vt-pbf on the embedded
+ * The statement of one tile: ST_AsMVT on a real PostGIS, the rows for the JS writer (mvt-writer.ts) on the embedded
  * one; with the data version of the same snapshot when `withVersion`. Built once per source.
  */
 export function tileSql(kind: DbKind, source: string, withVersion: boolean): string {
@@ -117,7 +116,7 @@ function noteTileSize(sql: string, z: number, bytes: number): void {
 
 /**
  * One tile, from the same layer function on both databases: ST_AsMVT on a real PostGIS, the
- * rows in tile coordinates encoded with vt-pbf on the embedded one (built without protobuf).
+ * rows in tile coordinates encoded by mvt-writer.ts on the embedded one (built without protobuf).
  */
 export async function renderTile(q: Queryable, kind: DbKind, t: TileQuery): Promise<TileResult> {
   const sql = tileSql(kind, t.source, t.layers !== undefined);
@@ -127,7 +126,7 @@ export async function renderTile(q: Queryable, kind: DbKind, t: TileQuery): Prom
     noteTileSize(sql, t.z, rows[0].tile.length);
     return { body: rows[0].tile, features: rows[0].features, truncated: rows[0].truncated, version: rows[0].version ?? null };
   }
-  const { rows } = await runTileStatement<{ layer: string; id: number; geom: Geometry; props: Record<string, unknown> }>(q, kind, sql, params, t.z);
+  const { rows } = await runTileStatement<TileRow>(q, kind, sql, params, t.z);
   let version: string | null = null;
   let features = rows;
   if (t.layers) {
@@ -141,37 +140,13 @@ export async function renderTile(q: Queryable, kind: DbKind, t: TileQuery): Prom
   return { body, features: kept.length, truncated, version };
 }
 
-/** Rows whose geometry is already in tile coordinates → an MVT (layers in name order, as string_agg orders them). */
-export function encodeRows(rows: { layer: string; id: number; geom: Geometry; props: Record<string, unknown> }[]): Buffer {
+/**
+ * Rows whose geometry is already in tile coordinates → an MVT (layers in name order, as
+ * string_agg orders them); the bytes vt-pbf wrote before, by a leaner writer (mvt-writer.ts).
+ */
+export function encodeRows(rows: TileRow[]): Buffer {
   if (rows.length === 0) return Buffer.alloc(0);
-  const layers: Record<string, { features: GeojsonVtFeature[] }> = {};
-  for (const name of [...new Set(rows.map((r) => r.layer))].sort()) layers[name] = { features: [] };
-  for (const r of rows) {
-    const f = toVtFeature(r.geom);
-    if (!f) continue;
-    layers[r.layer].features.push({ id: r.id, ...f, tags: tags(r.props) });
-  }
-  return Buffer.from(fromGeojsonVt(layers, { version: 2, extent: EXTENT }));
-}
-
-function toVtFeature(g: Geometry): Pick<GeojsonVtFeature, 'type' | 'geometry'> | null {
-  switch (g.type) {
-    case 'Point': return { type: 1, geometry: [g.coordinates] };
-    case 'MultiPoint': return { type: 1, geometry: g.coordinates };
-    case 'LineString': return { type: 2, geometry: [g.coordinates] };
-    case 'MultiLineString': return { type: 2, geometry: g.coordinates };
-    case 'Polygon': return { type: 3, geometry: g.coordinates };
-    // MVT holds a multipolygon as its rings in order; exterior rings are told apart by winding.
-    case 'MultiPolygon': return { type: 3, geometry: g.coordinates.flat() as Position[][] };
-    default: return null;
-  }
-}
-
-function tags(props: Record<string, unknown>): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(props ?? {})) {
-    if (v === null || v === undefined) continue;
-    out[k] = typeof v === 'object' ? JSON.stringify(v) : (v as string | number | boolean);
-  }
-  return out;
+  const out = writeMvt(rows, EXTENT);
+  // The writer's bytes as they are (no copy of a 600 kB tile).
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
