@@ -39,8 +39,12 @@ export async function build({ config, db, logger, serveClient = true, events }: 
   });
   const tokens = new TokenStore(db, config.WANGGE_TOKEN_TTL_HOURS);
   app.decorate('wangge', { config, db, tokens, events: events ?? new EventBus() });
-  app.addHook('onSend', async (request, reply) => {
+  // Set as the request arrives, where it stays for whatever answer follows (errors and 404s
+  // included): an async onSend hook did the same on every request at the cost of one more
+  // promise in the chain (docs/tiles.md, the fixed cost of a tile).
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   app.addSchema(errorSchema);
 

@@ -64,11 +64,17 @@ export class TokenStore {
     return token;
   }
 
-  async resolve(token: string): Promise<AuthUser | null> {
+  /** The cached answer for a token (null: known invalid), or undefined when it must be read. */
+  peek(token: string): AuthUser | null | undefined {
     // Cached by the token itself, not its hash: hashing it again on every request (a map asks for
     // dozens of tiles a second) cost more than the rest of the auth hook (docs/tiles.md).
     const cached = this.cache.get(token);
-    if (cached !== undefined) return cached === 'invalid' ? null : cached;
+    return cached === 'invalid' ? null : cached;
+  }
+
+  async resolve(token: string): Promise<AuthUser | null> {
+    const cached = this.peek(token);
+    if (cached !== undefined) return cached;
     const hash = sha256(token);
     const { rows } = await this.db.query<{
       id: number; username: string; roles: Role[]; jurisdiction_id: number | null;
@@ -124,11 +130,24 @@ export function bearerToken(request: FastifyRequest): string | null {
 
 export function registerAuth(app: FastifyInstance, tokens: TokenStore): void {
   app.decorateRequest('user', null);
-  app.addHook('onRequest', async (request) => {
+  // A callback hook, not an async one: without a token, or with one already cached (every tile
+  // of a signed-in map after the first), it answers at once instead of going through a promise
+  // and a later tick of the hook chain — on every request the server takes.
+  app.addHook('onRequest', (request, _reply, done) => {
     const token = bearerToken(request);
-    request.user = token ? await tokens.resolve(token) : null;
-    if (token && !request.user) request.headers['x-wangge-invalid-token'] = '1';
+    if (token === null) return done();
+    const cached = tokens.peek(token);
+    if (cached !== undefined) {
+      setUser(request, cached);
+      return done();
+    }
+    tokens.resolve(token).then((user) => { setUser(request, user); done(); }, done);
   });
+}
+
+function setUser(request: FastifyRequest, user: AuthUser | null): void {
+  request.user = user;
+  if (!user) request.headers['x-wangge-invalid-token'] = '1';
 }
 
 /**

@@ -94,6 +94,37 @@ describe('auth', () => {
   });
 });
 
+describe('request ids and tokens on the hook path', () => {
+  it('labels every answer with x-request-id (200, 404, 400, 401), echoing one the client sent', async () => {
+    const answers = await Promise.all([
+      t.app.inject({ method: 'GET', url: '/api/health' }),
+      t.app.inject({ method: 'GET', url: '/api/nothing-here' }),
+      t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' }),
+      t.app.inject({ method: 'GET', url: '/api/auth/me' }),
+    ]);
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 404, 400, 401]);
+    const ids = answers.map((r) => r.headers['x-request-id']);
+    for (const id of ids) expect(id).toMatch(/^\S{8,}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    const echoed = await t.app.inject({ method: 'GET', url: '/api/nothing-here', headers: { 'x-request-id': 'trace-123' } });
+    expect(echoed.headers['x-request-id']).toBe('trace-123');
+  });
+
+  it('tells an invalid token apart from none, from the database and then from the token cache', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer('not-a-token') });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.message).toMatch(/invalid, expired or revoked/);
+    }
+    const token = await tokenFor(t, ['viewer']);
+    for (let i = 0; i < 2; i++) {
+      const me = await t.app.inject({ method: 'GET', url: `/api/auth/me?access_token=${token}` });
+      expect(me.statusCode).toBe(200);
+      expect(me.json().roles).toEqual(['viewer']);
+    }
+  });
+});
+
 describe('roles', () => {
   it('answers 403 when the role is missing and lets admins through', async () => {
     const viewer = await tokenFor(t, ['viewer']);
