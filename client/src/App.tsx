@@ -4,7 +4,7 @@ import { initialLang, LangContext, translate, type Lang } from './i18n/index.ts'
 import { Panorama } from './views/Panorama.tsx';
 import { SignIn } from './views/SignIn.tsx';
 import { VIEW_ROUTES } from './views/routes.ts';
-import { prefetchTileJson } from './map/tilesets.ts';
+import { INCIDENTS_TILESET, prefetchTileJson } from './map/tilesets.ts';
 import { kioskToken } from './views/wall/params.ts';
 
 // The wall is its own screen with its own code: loaded only when /wall is opened.
@@ -26,7 +26,7 @@ export function App() {
   if (path === '/wall') {
     // What the wall's map needs, asked for while the wall's code downloads.
     const token = kioskToken(location.search) ?? session?.token ?? null;
-    prefetchTileJson(token ? ['basemap', 'grids', 'incidents'] : ['basemap', 'grids'], token);
+    prefetchTileJson(token ? ['basemap', 'grids', INCIDENTS_TILESET] : ['basemap', 'grids'], token);
     return (
       <LangContext.Provider value={{ lang, setLang }}>
         <Suspense fallback={<div className="wall-loading">{t('loading')}</div>}>

@@ -6,7 +6,7 @@ import type { Lang } from '../i18n/index.ts';
 import type { MapboxOverlay } from './deck-overlay.ts';
 import { collectLabels, sameLabels, type GridLabel } from './labels.ts';
 import { buildStyle, tierAt, tierZooms, type Theme } from './style.ts';
-import { fetchTileJson, type TileJson } from './tilesets.ts';
+import { fetchTileJson, INCIDENTS_TILESET, type TileJson } from './tilesets.ts';
 
 export interface MapState {
   map: MlMap;
@@ -75,12 +75,12 @@ export function MapView(props: MapViewProps) {
     (async () => {
       const [basemap, grids, incidents] = await Promise.all([
         fetchTileJson('basemap', props.token), fetchTileJson('grids', props.token),
-        props.incidents ? fetchTileJson('incidents', props.token) : Promise.resolve(undefined),
+        props.incidents ? fetchTileJson(INCIDENTS_TILESET, props.token) : Promise.resolve(undefined),
       ]);
       if (disposed || !container.current) return;
       versions.basemap = basemap.version;
       versions.grids = grids.version;
-      if (incidents) versions.incidents = incidents.version;
+      if (incidents) versions[INCIDENTS_TILESET] = incidents.version;
       const fit = fitZoom(grids, container.current);
       const zooms = tierZooms(fit, props.tiers);
       zoomsRef.current = zooms;

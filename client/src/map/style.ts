@@ -1,5 +1,5 @@
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
-import type { TileJson } from './tilesets.ts';
+import { INCIDENTS_TILESET, type TileJson } from './tilesets.ts';
 
 export type Theme = 'light' | 'dark';
 
@@ -81,7 +81,7 @@ export function buildStyle(opts: { basemap: TileJson; grids: TileJson; incidents
     // The attribution is the view's own, in the user's language (MapView's customAttribution),
     // so the sources carry none and it is not shown twice.
     sources: {
-      ...(opts.incidents ? { incidents: { type: 'vector' as const, tiles: opts.incidents.tiles, minzoom: opts.incidents.minzoom, maxzoom: opts.incidents.maxzoom, bounds: opts.incidents.bounds } } : {}),
+      ...(opts.incidents ? { [INCIDENTS_TILESET]: { type: 'vector' as const, tiles: opts.incidents.tiles, minzoom: opts.incidents.minzoom, maxzoom: opts.incidents.maxzoom, bounds: opts.incidents.bounds } } : {}),
       basemap: { type: 'vector', tiles: opts.basemap.tiles, minzoom: opts.basemap.minzoom, maxzoom: opts.basemap.maxzoom, bounds: opts.basemap.bounds },
       grids: { type: 'vector', tiles: opts.grids.tiles, minzoom: opts.grids.minzoom, maxzoom: opts.grids.maxzoom, bounds: opts.grids.bounds },
     },
@@ -93,25 +93,24 @@ export function buildStyle(opts: { basemap: TileJson; grids: TileJson; incidents
 export const LIGHT_COLOURS: Record<string, string> = { green: '#22c55e', yellow: '#facc15', red: '#ef4444', none: '#94a3b8' };
 
 /**
- * Incidents from the tiles: counts per bin far out (never a million points on the wire),
- * single incidents in their light colours close in.
+ * Open incidents from the tiles: open counts per bin far out (never a million points on the
+ * wire), single incidents in their light colours close in.
  */
 function incidentLayers(theme: Theme): LayerSpecification[] {
   const dark = theme === 'dark';
   return [
     {
-      id: 'incidents-bins', type: 'circle', source: 'incidents', 'source-layer': 'incident_bins', maxzoom: 14,
+      id: 'incidents-bins', type: 'circle', source: INCIDENTS_TILESET, 'source-layer': 'incident_bins', maxzoom: 14,
       paint: {
-        'circle-color': ['case', ['>', ['get', 'open'], 0], '#f97316', '#64748b'],
+        'circle-color': '#f97316',
         'circle-opacity': dark ? 0.75 : 0.6,
-        'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'total']], 1, 2.5, 10, 9, 40, 20],
+        'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'open']], 1, 2.5, 10, 9, 40, 20],
         'circle-stroke-width': 0.5,
         'circle-stroke-color': dark ? '#0b1220' : '#ffffff',
       },
     },
     {
-      id: 'incidents-points', type: 'circle', source: 'incidents', 'source-layer': 'incidents', minzoom: 14,
-      filter: ['==', ['get', 'open'], true],
+      id: 'incidents-points', type: 'circle', source: INCIDENTS_TILESET, 'source-layer': 'incidents', minzoom: 14,
       paint: {
         'circle-color': ['match', ['get', 'light'], 'red', LIGHT_COLOURS.red, 'yellow', LIGHT_COLOURS.yellow, 'green', LIGHT_COLOURS.green, LIGHT_COLOURS.none],
         'circle-radius': ['interpolate', ['linear'], ['zoom'], 14, 3.5, 18, 8],

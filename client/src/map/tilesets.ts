@@ -10,6 +10,13 @@ export interface TileJson {
 }
 
 /**
+ * The incidents the maps draw: open ones in their deadline lights (every open case, not the
+ * newest of every status that the 'incidents' tiles hold up to their cap). Also the style's
+ * source id, so the version poll finds the source by its tileset.
+ */
+export const INCIDENTS_TILESET = 'open-incidents';
+
+/**
  * Fetches a tileset's TileJSON. MapLibre loads tiles in workers, where a path such as
  * /tiles/… has no page to resolve against, so the URLs are made absolute here.
  */

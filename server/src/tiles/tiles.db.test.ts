@@ -54,7 +54,7 @@ function expectGolden(text: string, file: string): void {
 describe('vector tiles', () => {
   it('lists the tilesets and serves TileJSON whose tile URL carries the data version', async () => {
     const list = await t.app.inject({ url: '/tiles' });
-    expect(list.json().tilesets.map((s: { id: string }) => s.id)).toEqual(['grids', 'basemap', 'incidents', 'hotspots']);
+    expect(list.json().tilesets.map((s: { id: string }) => s.id)).toEqual(['grids', 'basemap', 'incidents', 'open-incidents', 'hotspots']);
     const tj = (await t.app.inject({ url: '/tiles/grids.json' })).json();
     expect(tj.tilejson).toBe('3.0.0');
     expect(tj.tiles[0]).toMatch(/^\/tiles\/grids\/\{z\}\/\{x\}\/\{y\}\.mvt\?v=\d+\.\d+\.\d+$/);

@@ -82,6 +82,20 @@ export const TILESETS: Tileset[] = [
       { id: 'incident_bins', description: 'Incident counts per 64 px bin (z < 14)', fields: { total: 'Number', open: 'Number' } },
     ],
   },
+  {
+    id: 'open-incidents',
+    description: 'Open incidents in their deadline lights, as the panorama and the wall draw them: every open incident from z14 (oldest first if the cap cuts), open counts per 64×64 bin below',
+    source: 'tile_open_incidents($1, $2, $3, $4)',
+    areaSource: 'tile_open_incidents_area($1, $2, $3, $4, $6::text)',
+    dependsOn: ['incidents'],
+    roles: READERS,
+    minzoom: 0,
+    maxzoom: 18,
+    vectorLayers: [
+      { id: 'incidents', description: 'One point per open incident (z ≥ 14)', fields: { status: 'String', category: 'String', class: 'String', light: 'String: green | yellow | red | none', open: 'Boolean (always true)', reported_at: 'String' } },
+      { id: 'incident_bins', description: 'Open incidents per 64 px bin (z < 14), bins without any left out', fields: { open: 'Number' } },
+    ],
+  },
 ];
 
 const hotspotFields = {
