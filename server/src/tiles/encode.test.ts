@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Db, Queryable } from '../core/db.ts';
-import { PREPARED_BELOW_BYTES, renderTile, statementName, tileSql } from './encode.ts';
+import { NAMED_SLOWER_BY, PREPARED_BELOW_BYTES, PROBE_EVERY, renderTile, statementName, tileSql } from './encode.ts';
 
 /** A pool whose tile statement answers a tile of `bytes` bytes; records how each statement was sent. */
 function fakeDb(bytes: () => number): Db & { sent: ('named' | 'unnamed')[]; names: string[] } {
@@ -60,6 +60,31 @@ describe('tile statements: named (prepared) or unnamed', () => {
     for (let i = 0; i < 4; i++) await renderTile(db, 'postgres', tile('tile_d($1, $2, $3)'));
     // The smoothed time crosses the threshold after the first slow answer; from then on unnamed.
     expect(db.sent.slice(2)).toEqual(['named', 'unnamed', 'unnamed', 'unnamed']);
+  });
+
+  it('runs a small tile unnamed once its named runs measure slower, and probes the other way every PROBE_EVERY-th run', async () => {
+    // The clock moves only inside the statements: named ones take `namedMs`, unnamed ones 1 ms.
+    let now = 0;
+    let namedMs = 3;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const db = fakeDb(() => 3000);
+    const pool = db.pool as unknown as { query: (c: { name: string }) => Promise<unknown> };
+    const named = pool.query;
+    const unnamed = db.query;
+    pool.query = async (c) => { now += namedMs; return named(c); };
+    (db as { query: unknown }).query = async () => { now += 1; return unnamed('', []); };
+    for (let i = 0; i < 2 * PROBE_EVERY + 1; i++) await renderTile(db, 'postgres', tile('tile_f($1, $2, $3)'));
+    // First unnamed, then named until judged (4 named runs): 3 ms against 1 ms, so unnamed from
+    // then on except the probes (the 16th qualifying run is the 17th run).
+    expect(db.sent.slice(0, 6)).toEqual(['unnamed', 'named', 'named', 'named', 'named', 'unnamed']);
+    const probes = db.sent.map((s, i) => (s === 'named' ? i : -1)).filter((i) => i > 4);
+    expect(probes).toEqual([PROBE_EVERY, 2 * PROBE_EVERY]);
+    // When named runs turn quicker (a generic plan after warm-up), a probe brings the name back.
+    namedMs = 1 / (2 * NAMED_SLOWER_BY);
+    db.sent.length = 0;
+    for (let i = 0; i < 5 * PROBE_EVERY; i++) await renderTile(db, 'postgres', tile('tile_f($1, $2, $3)'));
+    const last = db.sent.slice(-2 * PROBE_EVERY);
+    expect(last.filter((s) => s === 'named').length).toBe(2 * PROBE_EVERY - 2);
   });
 
   it('runs unnamed inside a transaction (a connection without a pool)', async () => {

@@ -85,28 +85,52 @@ export function statementName(sql: string): string {
  */
 export const PREPARED_BELOW_MS: Record<DbKind, number> = { postgres: 8, embedded: 20 };
 export const PREPARED_BELOW_BYTES = 32 * 1024;
-/** Per statement text, per zoom: the smoothed time (ms) and the last tile's size (bytes). */
-const seen = new Map<string, { ms: Float64Array; bytes: Float64Array }>();
+/**
+ * A statement that qualifies for a name still runs unnamed when, measured, its named runs are
+ * slower than its unnamed ones (NAMED_SLOWER_BY, judged after JUDGE_AFTER named runs): a generic plan can be the worse one — the
+ * embedded PostGIS ran the hot-spot tile statement named in 2.2 ms and unnamed in 1.8 ms
+ * (docs/tiles.md). Every PROBE_EVERY-th run of a qualifying statement takes the other way, so
+ * both times stay current as load and data change.
+ */
+export const NAMED_SLOWER_BY = 1.1;
+export const PROBE_EVERY = 16;
+/**
+ * Per statement text, per zoom: the smoothed time (ms), the last tile's size (bytes), and the
+ * smoothed times of its named and unnamed runs (-1 until measured) and its run count.
+ */
+interface TileStats { ms: Float64Array; bytes: Float64Array; named: Float64Array; unnamed: Float64Array; runs: Float64Array; namedRuns: Float64Array }
+const seen = new Map<string, TileStats>();
 
-function tileStats(sql: string): { ms: Float64Array; bytes: Float64Array } {
+function tileStats(sql: string): TileStats {
   let s = seen.get(sql);
   if (s === undefined) {
-    s = { ms: new Float64Array(23).fill(-1), bytes: new Float64Array(23).fill(-1) };
+    const row = () => new Float64Array(23).fill(-1);
+    s = { ms: row(), bytes: row(), named: row(), unnamed: row(), runs: new Float64Array(23), namedRuns: new Float64Array(23) };
     seen.set(sql, s);
   }
   return s;
 }
+
+const smooth = (before: number, ms: number, weight = 0.3) => (before < 0 ? ms : (1 - weight) * before + weight * ms);
+/** Named runs measured before they are judged against unnamed ones (the first ones also parse). */
+const JUDGE_AFTER = 4;
 
 async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind: DbKind, sql: string, params: unknown[], z: number): Promise<pg.QueryResult<R>> {
   // Inside a transaction (a bare Queryable, no pool) statements run unnamed.
   const pool = (q as Partial<Db>).pool;
   const stats = tileStats(sql);
   const before = stats.ms[z];
-  const named = pool !== undefined && before >= 0 && (stats.bytes[z] < PREPARED_BELOW_BYTES || before < PREPARED_BELOW_MS[kind]);
+  const qualifies = pool !== undefined && before >= 0 && (stats.bytes[z] < PREPARED_BELOW_BYTES || before < PREPARED_BELOW_MS[kind]);
+  let named = qualifies && !(stats.namedRuns[z] >= JUDGE_AFTER && stats.unnamed[z] >= 0 && stats.named[z] > stats.unnamed[z] * NAMED_SLOWER_BY);
+  if (qualifies && ++stats.runs[z] % PROBE_EVERY === 0) named = !named;
   const t0 = performance.now();
-  const r = named ? await pool.query<R>({ name: statementName(sql), text: sql, values: params }) : await q.query<R>(sql, params);
+  const r = named ? await pool!.query<R>({ name: statementName(sql), text: sql, values: params }) : await q.query<R>(sql, params);
   const ms = performance.now() - t0;
-  stats.ms[z] = before < 0 ? ms : 0.7 * before + 0.3 * ms;
+  stats.ms[z] = smooth(before, ms);
+  if (pool !== undefined) {
+    // Half weight: a probe comes once in PROBE_EVERY runs, so each must count.
+    if (named) { stats.named[z] = smooth(stats.named[z], ms, 0.5); stats.namedRuns[z]++; } else stats.unnamed[z] = smooth(stats.unnamed[z], ms, 0.5);
+  }
   return r;
 }
 
