@@ -238,6 +238,10 @@ async function firstPaint(browser: Browser, base: string, wallUrl: string, repor
       }));
       report(`\n${name} requests (ms from navigation start; server wait = request sent → first byte):`);
       for (const e of entries) report(`    ${e.start.toFixed(0).padStart(6)} → ${e.end.toFixed(0).padStart(6)}  wait ${e.wait.toFixed(0).padStart(5)}  ${e.name}`);
+      // What the map drew before its first idle: each frame, and each tile as it reached the map.
+      const last = cold[cold.length - 1].marks;
+      report(`${name} frames before the first idle (ms): ${last.renderTimes.map((t) => t.toFixed(0)).join(', ')}`);
+      report(`${name} tiles reaching the map (ms, source): ${last.tileTimes.map((t) => `${t.at.toFixed(0)} ${t.source}`).join(', ')}`);
     }
     await page!.reload();
     const warm = await waitReady(page!);

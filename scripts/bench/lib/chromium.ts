@@ -22,7 +22,11 @@ export function launch(): Promise<Browser> {
 export const NAME_SHIM = { content: 'globalThis.__name = globalThis.__name || ((f) => f);' };
 
 /** ready: the map's first idle (tiers drawn); overlay: deck.gl's overlay attached (labels follow). */
-export interface Marks { created: number[]; ready?: number; overlay?: number; domContentLoaded?: number; rendersBeforeReady?: number }
+export interface Marks {
+  created: number[]; ready?: number; overlay?: number; domContentLoaded?: number; rendersBeforeReady?: number;
+  /** When each map frame before the first idle was drawn, and when each tile reached the map (by source). */
+  renderTimes: number[]; tileTimes: { source: string; at: number }[];
+}
 
 declare global {
   interface Window {
@@ -37,18 +41,24 @@ declare global {
  * since navigation start.
  */
 export function instrument(): void {
-  const marks: Marks = { created: [] };
+  const marks: Marks = { created: [], renderTimes: [], tileTimes: [] };
   window.__benchMarks = marks;
   addEventListener('DOMContentLoaded', () => { marks.domContentLoaded = performance.now(); });
   let current: unknown;
   Object.defineProperty(window, '__wangge', {
     configurable: true,
     get: () => current,
-    set(o: { ready: boolean; overlay: unknown; map: { on(type: 'render', f: () => void): void } }) {
+    set(o: { ready: boolean; overlay: unknown; map: { on(type: string, f: (e: { sourceId?: string; tile?: unknown }) => void): void } }) {
       current = o;
       marks.created.push(performance.now());
       let renders = 0;
-      o.map.on('render', () => { renders++; });
+      o.map.on('render', () => {
+        renders++;
+        if (marks.ready === undefined) marks.renderTimes.push(performance.now());
+      });
+      o.map.on('sourcedata', (e) => {
+        if (e.tile && marks.ready === undefined) marks.tileTimes.push({ source: e.sourceId ?? '?', at: performance.now() });
+      });
       let overlay = o.overlay;
       Object.defineProperty(o, 'overlay', {
         configurable: true, enumerable: true,
