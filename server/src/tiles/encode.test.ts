@@ -74,9 +74,9 @@ describe('tile statements: named (prepared) or unnamed', () => {
     pool.query = async (c) => { now += namedMs; return named(c); };
     (db as { query: unknown }).query = async () => { now += 1; return unnamed('', []); };
     for (let i = 0; i < 2 * PROBE_EVERY + 1; i++) await renderTile(db, 'postgres', tile('tile_f($1, $2, $3)'));
-    // First unnamed, then named until judged (4 named runs): 3 ms against 1 ms, so unnamed from
-    // then on except the probes (the 16th qualifying run is the 17th run).
-    expect(db.sent.slice(0, 6)).toEqual(['unnamed', 'named', 'named', 'named', 'named', 'unnamed']);
+    // First unnamed (not yet qualifying), then 4 named and 4 unnamed runs to compare: 3 ms against
+    // 1 ms, so unnamed from then on except the probes (the 16th qualifying run is the 17th run).
+    expect(db.sent.slice(0, 11)).toEqual(['unnamed', 'named', 'named', 'named', 'named', 'unnamed', 'unnamed', 'unnamed', 'unnamed', 'unnamed', 'unnamed']);
     const probes = db.sent.map((s, i) => (s === 'named' ? i : -1)).filter((i) => i > 4);
     expect(probes).toEqual([PROBE_EVERY, 2 * PROBE_EVERY]);
     // When named runs turn quicker (a generic plan after warm-up), a probe brings the name back.

@@ -98,21 +98,21 @@ export const PROBE_EVERY = 16;
  * Per statement text, per zoom: the smoothed time (ms), the last tile's size (bytes), and the
  * smoothed times of its named and unnamed runs (-1 until measured) and its run count.
  */
-interface TileStats { ms: Float64Array; bytes: Float64Array; named: Float64Array; unnamed: Float64Array; runs: Float64Array; namedRuns: Float64Array }
+interface TileStats { ms: Float64Array; bytes: Float64Array; named: Float64Array; unnamed: Float64Array; runs: Float64Array; namedRuns: Float64Array; unnamedRuns: Float64Array }
 const seen = new Map<string, TileStats>();
 
 function tileStats(sql: string): TileStats {
   let s = seen.get(sql);
   if (s === undefined) {
     const row = () => new Float64Array(23).fill(-1);
-    s = { ms: row(), bytes: row(), named: row(), unnamed: row(), runs: new Float64Array(23), namedRuns: new Float64Array(23) };
+    s = { ms: row(), bytes: row(), named: row(), unnamed: row(), runs: new Float64Array(23), namedRuns: new Float64Array(23), unnamedRuns: new Float64Array(23) };
     seen.set(sql, s);
   }
   return s;
 }
 
 const smooth = (before: number, ms: number, weight = 0.3) => (before < 0 ? ms : (1 - weight) * before + weight * ms);
-/** Named runs measured before they are judged against unnamed ones (the first ones also parse). */
+/** Named and unnamed runs measured before the two are compared. */
 const JUDGE_AFTER = 4;
 
 async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind: DbKind, sql: string, params: unknown[], z: number): Promise<pg.QueryResult<R>> {
@@ -121,15 +121,19 @@ async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind:
   const stats = tileStats(sql);
   const before = stats.ms[z];
   const qualifies = pool !== undefined && before >= 0 && (stats.bytes[z] < PREPARED_BELOW_BYTES || before < PREPARED_BELOW_MS[kind]);
-  let named = qualifies && !(stats.namedRuns[z] >= JUDGE_AFTER && stats.unnamed[z] >= 0 && stats.named[z] > stats.unnamed[z] * NAMED_SLOWER_BY);
+  // A qualifying statement runs named JUDGE_AFTER times, then unnamed JUDGE_AFTER times, then the
+  // quicker way (named unless over NAMED_SLOWER_BY × unnamed), the other way every PROBE_EVERY-th run.
+  let named = qualifies && (stats.namedRuns[z] < JUDGE_AFTER
+    || (stats.unnamedRuns[z] >= JUDGE_AFTER && !(stats.named[z] > stats.unnamed[z] * NAMED_SLOWER_BY)));
   if (qualifies && ++stats.runs[z] % PROBE_EVERY === 0) named = !named;
   const t0 = performance.now();
   const r = named ? await pool!.query<R>({ name: statementName(sql), text: sql, values: params }) : await q.query<R>(sql, params);
   const ms = performance.now() - t0;
   stats.ms[z] = smooth(before, ms);
-  if (pool !== undefined) {
-    // Half weight: a probe comes once in PROBE_EVERY runs, so each must count.
-    if (named) { stats.named[z] = smooth(stats.named[z], ms, 0.5); stats.namedRuns[z]++; } else stats.unnamed[z] = smooth(stats.unnamed[z], ms, 0.5);
+  // Only runs of qualifying statements are compared (a first run is cold: not a fair unnamed time).
+  // Half weight: a probe comes once in PROBE_EVERY runs, so each must count.
+  if (qualifies) {
+    if (named) { stats.named[z] = smooth(stats.named[z], ms, 0.5); stats.namedRuns[z]++; } else { stats.unnamed[z] = smooth(stats.unnamed[z], ms, 0.5); stats.unnamedRuns[z]++; }
   }
   return r;
 }
