@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kdCuts, orientedRect } from './cuts.ts';
+import { deadEndCuts, kdCuts, orientedRect } from './cuts.ts';
 
 /** A 200 × 50 m block with two rows of 20 buildings of 10 households each (400 households). */
 const rows = () => Array.from({ length: 40 }, (_, i) => ({ x: 5 + 10 * (i % 20), y: i < 20 ? 15 : 35, w: 10 }));
@@ -69,5 +69,38 @@ describe('straight cuts between buildings (k-d tree in the block frame)', () => 
     // The straight cuts in that frame cross the block's narrow side.
     const pts = rows().map((p) => { const [x, y] = r([p.x, p.y]); return { x, y, w: p.w }; });
     for (const c of kdCuts(pts, ring, 100)) expect(Math.hypot(c.x1 - c.x0, c.y1 - c.y0)).toBeCloseTo(51, 6);
+  });
+});
+
+describe('dead ends continued across their block', () => {
+  // A 100 × 60 m block; a street enters from the south edge at x = 40 and stops at y = 25.
+  const rim: [number, number][] = [[0, 0], [100, 0], [100, 60], [0, 60], [0, 0]];
+  const street: [number, number][] = [[40, 0], [40, 25]];
+  const end = { px: 40, py: 25, qx: 40, qy: 15 };
+
+  it('runs from the dead end, in the street\'s direction, to the opposite edge and 0.5 m past it', () => {
+    const cuts = deadEndCuts([end], [rim, street], 80);
+    expect(cuts).toHaveLength(1);
+    expect(cuts[0]).toMatchObject({ end: 0, x0: 40, y0: 25 });
+    expect(cuts[0].x1).toBeCloseTo(40, 9);
+    expect(cuts[0].y1).toBeCloseTo(60.5, 9);
+  });
+
+  it('stops at the first line it meets inside the block, not at lines beside its way', () => {
+    const path: [number, number][] = [[20, 45], [60, 45]];
+    const aside: [number, number][] = [[0, 35], [30, 35]];
+    const cuts = deadEndCuts([end], [rim, street, aside, path], 80);
+    expect(cuts[0].y1).toBeCloseTo(45.5, 9);
+  });
+
+  it('follows an oblique street and drops continuations longer than the limit', () => {
+    // Enters at (0, 0) at 45°, stops at (20, 20): the continuation meets the north edge at (60, 60).
+    const diag: [number, number][] = [[0, 0], [20, 20]];
+    const oblique = { px: 20, py: 20, qx: 10, qy: 10 };
+    const [c] = deadEndCuts([oblique], [rim, diag], 80);
+    expect(c.x1).toBeCloseTo(60 + 0.5 / Math.SQRT2, 9);
+    expect(c.y1).toBeCloseTo(60 + 0.5 / Math.SQRT2, 9);
+    expect(deadEndCuts([oblique], [rim, diag], 50)).toEqual([]);
+    expect(deadEndCuts([end], [rim, street], 30)).toEqual([]);
   });
 });

@@ -138,3 +138,47 @@ export function kdCuts(pts: { x: number; y: number; w: number }[], envelope: [nu
   cut(local, Math.min(...us), Math.max(...us), Math.min(...vs), Math.max(...vs), 0);
   return out;
 }
+
+/** A dead end of a barrier line inside a block: its free end P and a point Q back along the line (metres). */
+export interface DeadEnd { px: number; py: number; qx: number; qy: number }
+
+/**
+ * Cuts that continue dead-end streets and paths across their block: from each dead end P, in
+ * the direction Q → P, to the first line of the block it meets (the block's outline or another
+ * line inside it), and 0.5 m past it so the noding closes the piece (the overshoot is a dangle
+ * that polygonizing drops). A street that enters a block and stops becomes, with its
+ * continuation, a line across the block: the regionalisation can split the block along the
+ * street (on a barrier) and pay for the continuation only, instead of cutting between
+ * buildings elsewhere. Continuations longer than `maxLen` metres, or meeting nothing, are
+ * dropped. Pure and deterministic; all in metres. Each segment starts at its P.
+ */
+export function deadEndCuts(ends: DeadEnd[], lines: [number, number][][], maxLen: number): (Segment & { end: number })[] {
+  const out: (Segment & { end: number })[] = [];
+  ends.forEach((e, i) => {
+    const dx0 = e.px - e.qx;
+    const dy0 = e.py - e.qy;
+    const n = Math.hypot(dx0, dy0);
+    if (!(n > 0)) return;
+    const dx = dx0 / n;
+    const dy = dy0 / n;
+    let best = Infinity;
+    for (const line of lines) {
+      for (let k = 0; k + 1 < line.length; k++) {
+        const [ax, ay] = line[k];
+        const [bx, by] = line[k + 1];
+        const sx = bx - ax;
+        const sy = by - ay;
+        const den = dx * sy - dy * sx;
+        if (Math.abs(den) < 1e-12) continue;
+        // P + t·d = A + s·(B − A)
+        const t = ((ax - e.px) * sy - (ay - e.py) * sx) / den;
+        const s = ((ax - e.px) * dy - (ay - e.py) * dx) / den;
+        // t > 0.5 m: the line the dead end belongs to passes through P itself.
+        if (s >= 0 && s <= 1 && t > 0.5 && t < best) best = t;
+      }
+    }
+    if (best > maxLen) return;
+    out.push({ end: i, x0: e.px, y0: e.py, x1: e.px + (best + 0.5) * dx, y1: e.py + (best + 0.5) * dy });
+  });
+  return out;
+}

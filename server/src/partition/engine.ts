@@ -1,9 +1,9 @@
-import type { MultiPolygon, Polygon } from 'geojson';
+import type { Geometry, GeometryCollection, MultiPolygon, Polygon } from 'geojson';
 import type { Db, Queryable } from '../core/db.ts';
 import { sqlFile } from '../core/db.ts';
 import { generateCodes } from '../grids/codes.ts';
 import { h3Tiling, weightedKMeans } from './baselines.ts';
-import { kdCuts, orientedRect, type Segment } from './cuts.ts';
+import { deadEndCuts, kdCuts, orientedRect, type Segment } from './cuts.ts';
 import { summarize, type GridRow, type Summary } from './metrics.ts';
 import { band, PERSONS_PER_HOUSEHOLD, type PartitionParams } from './params.ts';
 import { regionalize, type Edge, type Region, type Unit } from './regionalize.ts';
@@ -13,8 +13,9 @@ import { regionalize, type Edge, type Region, type Unit } from './regionalize.ts
  * graph work in TypeScript.
  *   lines → faces (blocks) → zones (hard faces) → households per face → split lines in blocks
  *   above half the target → units → households per unit → regionalise → grids → codes → metrics
- *   (+ the current grids and the two baselines). The split lines are made twice (Voronoi edges
- *   between buildings, straight cuts of cuts.ts) and the better-scoring unit set is kept.
+ *   (+ the current grids and the two baselines). The split lines are made three times (Voronoi edges
+ *   between buildings; straight cuts of cuts.ts; a per-block mix of the two with dead ends
+ *   continued across their block) and the best-scoring unit set is kept.
  */
 
 const sql = (name: string) => sqlFile(import.meta.url, `sql/${name}.sql`);
@@ -27,6 +28,13 @@ export const SPLIT_SHARE = 0.5;
  * Helsinki centre and Monaco's quarters: 0.12, 0.25 and 0.4 tried; 0.12 balanced best).
  */
 export const STRAIGHT_LEAF_SHARE = 0.12;
+
+/**
+ * Dead ends are continued across their block up to this length (m). Measured over seeds 1–3 on
+ * Kamppi, La Rousse and Helsinki centre: 50, 80, 120 m and no limit tried; 50–80 m gained most
+ * on barriers, longer ones add units (Helsinki +376 without a limit) that rarely become edges.
+ */
+export const DEAD_END_MAX_M = 80;
 
 /**
  * What decides between the two unit sets: the share of unflagged regions within the band, then
@@ -46,6 +54,34 @@ export function scoreRegions(units: { id: number; face: number }[], edges: Edge[
     onBarrier += faceOf.get(e.a) !== faceOf.get(e.b) ? e.len : Math.min(e.len, e.on ?? 0);
   }
   return { band: unflagged.length > 0 ? inBand / unflagged.length : 1, barrier: cut > 0 ? onBarrier / cut : 1 };
+}
+
+/** The lines of a GeoJSON geometry (LineStrings, MultiLineStrings, collections of them) as coordinate lists. */
+function linesOf(g: Geometry | null): [number, number][][] {
+  if (!g) return [];
+  if (g.type === 'LineString') return [g.coordinates as [number, number][]];
+  if (g.type === 'MultiLineString') return g.coordinates as [number, number][][];
+  if (g.type === 'GeometryCollection') return g.geometries.flatMap(linesOf);
+  return [];
+}
+
+/** Per block cut between buildings: the length of cut off barrier lines between its regions, and how many regions it lies in. */
+function faceCuts(r: { units: { id: number; face: number }[]; edges: Edge[]; regionOf: Map<number, number> }): Map<number, { cut: number; pieces: number }> {
+  const faceOf = new Map(r.units.map((u) => [u.id, u.face]));
+  const out = new Map<number, { cut: number; pieces: number }>();
+  const regionsIn = new Map<number, Set<number>>();
+  for (const u of r.units) {
+    const set = regionsIn.get(u.face) ?? new Set<number>();
+    set.add(r.regionOf.get(u.id) ?? -1);
+    regionsIn.set(u.face, set);
+  }
+  for (const [face, set] of regionsIn) out.set(face, { cut: 0, pieces: set.size });
+  for (const e of r.edges) {
+    const f = faceOf.get(e.a);
+    if (f === undefined || f !== faceOf.get(e.b) || r.regionOf.get(e.a) === r.regionOf.get(e.b)) continue;
+    out.get(f)!.cut += e.len - Math.min(e.len, e.on ?? 0);
+  }
+  return out;
 }
 
 export class Cancelled extends Error {
@@ -125,15 +161,24 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
     const splitAt = p.rural ? b.hi : SPLIT_SHARE * b.target;
     const splitHouseholds = b.by === 'people' ? splitAt / PERSONS_PER_HOUSEHOLD : splitAt;
     const targetHouseholds = b.by === 'people' ? b.target / PERSONS_PER_HOUSEHOLD : b.target;
-    // Two ways of cutting those blocks (see "Blocks above the band" in docs/partition.md): the
-    // Voronoi edges between single buildings, and straight lines between groups of buildings
-    // (cuts.ts). Both are regionalised; the one whose regions score better is kept.
+    // Two ways of cutting those blocks (see "How it works" in docs/partition.md): the Voronoi
+    // edges between single buildings, and straight lines between groups of buildings (cuts.ts);
+    // and a third set that mixes them per block and continues dead-end streets and paths across
+    // their block (cuts.ts deadEndCuts). All are regionalised; the one whose regions score best is kept.
     const { rows: big } = await q.query<{ id: number; xs: number[]; ys: number[]; ws: number[]; outline: { coordinates: [number, number][] } }>(
       sql('split-points'), [jobId, splitHouseholds, job.srid]);
     const straight: { face: number; s: Segment }[] = [];
     for (const f of big) {
       const ring = orientedRect(f.outline.coordinates);
       for (const seg of kdCuts(f.xs.map((x, i) => ({ x, y: f.ys[i], w: f.ws[i] })), ring, STRAIGHT_LEAF_SHARE * targetHouseholds)) straight.push({ face: f.id, s: seg });
+    }
+    const { rows: deadRows } = await q.query<{ face: number; lng: number[]; lat: number[]; px: number[]; py: number[]; qx: number[]; qy: number[]; lines: GeometryCollection }>(
+      sql('dead-ends'), [splitHouseholds, job.srid]);
+    // Each continuation starts exactly at its dead end (lng, lat as the network has it).
+    const ext: { s: Segment; lng: number; lat: number }[] = [];
+    for (const f of deadRows) {
+      const ends = f.px.map((px, i) => ({ px, py: f.py[i], qx: f.qx[i], qy: f.qy[i] }));
+      for (const c of deadEndCuts(ends, linesOf(f.lines), DEAD_END_MAX_M)) ext.push({ s: c, lng: f.lng[c.end], lat: f.lat[c.end] });
     }
     await q.query('CREATE TEMP TABLE IF NOT EXISTS partition_unit_ix (id integer NOT NULL, face integer NOT NULL, geom geometry NOT NULL) ON COMMIT DROP');
     // unit-edges.sql looks up barrier lines (not the cuts) by point, inside blocks: in pieces of
@@ -144,11 +189,13 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
     await q.query('ANALYZE partition_line_ix');
     await q.query('CREATE INDEX ON partition_unit_ix USING gist (geom)');
 
-    const build = async (cuts: 'voronoi' | 'straight') => {
+    const build = async (cuts: 'voronoi' | 'straight' | 'mixed', withExt: boolean, straightFaces: Set<number> = new Set()) => {
       await q.query('DELETE FROM partition_lines WHERE split');
       await q.query('DELETE FROM partition_blocks WHERE job_id = $1', [jobId]);
-      if (cuts === 'voronoi') await q.query(sql('split-lines'), [jobId, splitHouseholds]);
-      else await q.query(sql('split-cuts'), [straight.map((c) => c.face), job.srid, straight.map((c) => c.s.x0), straight.map((c) => c.s.y0), straight.map((c) => c.s.x1), straight.map((c) => c.s.y1)]);
+      if (cuts !== 'straight') await q.query(sql('split-lines'), [jobId, splitHouseholds, cuts === 'mixed' ? [...straightFaces] : []]);
+      const st = cuts === 'straight' ? straight : cuts === 'mixed' ? straight.filter((c) => straightFaces.has(c.face)) : [];
+      if (st.length > 0) await q.query(sql('split-cuts'), [st.map((c) => c.face), job.srid, st.map((c) => c.s.x0), st.map((c) => c.s.y0), st.map((c) => c.s.x1), st.map((c) => c.s.y1)]);
+      if (withExt) await q.query(sql('dead-end-cuts'), [job.srid, ext.map((c) => c.s.x0), ext.map((c) => c.s.y0), ext.map((c) => c.s.x1), ext.map((c) => c.s.y1), ext.map((c) => c.lng), ext.map((c) => c.lat)]);
       await q.query(sql('units'), [jobId]);
       // Slivers of the area left outside every unit (see gap-fill.sql); the union is only worth
       // computing when the areas say there is something to fill.
@@ -180,18 +227,43 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
 
     // Progress is reported after this transaction: the runner writes it to the job's row, and
     // on the embedded database (one session) that write would wait for this transaction.
-    const first = await build('voronoi');
-    const a = solve(first);
-    if (straight.length === 0) return { ...first, ...a };
-    if (opts.isCancelled?.()) throw new Cancelled();
-    // The Voronoi units are kept aside, so they need not be built again if they win.
-    await q.query('CREATE TEMP TABLE partition_blocks_first ON COMMIT DROP AS SELECT * FROM partition_blocks WHERE job_id = $1', [jobId]);
-    const second = await build('straight');
-    const s = solve(second);
-    if (s.score.band > a.score.band + 1e-9 || (Math.abs(s.score.band - a.score.band) <= 1e-9 && s.score.barrier > a.score.barrier + 1e-9)) return { ...second, ...s };
-    await q.query('DELETE FROM partition_blocks WHERE job_id = $1', [jobId]);
-    await q.query('INSERT INTO partition_blocks SELECT * FROM partition_blocks_first');
-    return { ...first, ...a };
+    type Cuts = 'voronoi' | 'straight' | 'mixed';
+    type Built = Awaited<ReturnType<typeof build>> & ReturnType<typeof solve> & { cuts: Cuts };
+    const better = (x: Built, y: Built) => x.score.band > y.score.band + 1e-9 || (Math.abs(x.score.band - y.score.band) <= 1e-9 && x.score.barrier > y.score.barrier + 1e-9);
+    let best: Built | null = null;
+    let last: Built | null = null;
+    const tryBuild = async (cuts: Cuts, withExt: boolean, straightFaces?: Set<number>) => {
+      if (opts.isCancelled?.()) throw new Cancelled();
+      const g = await build(cuts, withExt, straightFaces);
+      const r: Built = { ...g, ...solve(g), cuts };
+      last = r;
+      if (best && !better(r, best)) return r;
+      best = r;
+      // The best units so far are kept aside, so they need not be built again if nothing beats them.
+      await q.query('DROP TABLE IF EXISTS partition_blocks_kept');
+      await q.query('CREATE TEMP TABLE partition_blocks_kept ON COMMIT DROP AS SELECT * FROM partition_blocks WHERE job_id = $1', [jobId]);
+      return r;
+    };
+    // Three unit sets: the Voronoi edges, the straight cuts, and a mix of the two (each block cut
+    // the way that divided it with less cut off barrier lines in its own set's regions) with the
+    // dead ends continued across their blocks. The set whose regions score best is kept.
+    const voronoi = await tryBuild('voronoi', false);
+    const straightAll = new Set(straight.map((c) => c.face));
+    const straightFaces = new Set<number>();
+    if (straightAll.size > 0) {
+      const st = await tryBuild('straight', false);
+      const fv = faceCuts(voronoi);
+      const fs = faceCuts(st);
+      // Cut off barriers per extra region the block was divided into; a block left whole in a set tells nothing.
+      const per = (x: { cut: number; pieces: number } | undefined) => (x && x.pieces > 1 ? x.cut / (x.pieces - 1) : Infinity);
+      for (const face of straightAll) if (per(fs.get(face)) < per(fv.get(face))) straightFaces.add(face);
+    }
+    if (ext.length > 0 || (straightFaces.size > 0 && straightFaces.size < straightAll.size)) await tryBuild('mixed', ext.length > 0, straightFaces);
+    if (last !== best) {
+      await q.query('DELETE FROM partition_blocks WHERE job_id = $1', [jobId]);
+      await q.query('INSERT INTO partition_blocks SELECT * FROM partition_blocks_kept');
+    }
+    return best!;
   });
 
   await step('graph', 0.3);
