@@ -12,9 +12,10 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
   const value = async (row: string, variant: string) => Number(await page.getAttribute(`[data-testid="m-${row}-${variant}"]`, 'data-value'));
 
   /**
-   * Clicks the points on the left pane with the real mouse (terra-draw), then checks that the
-   * redraw moved blocks into grid b as one undoable step, keeping the number of grids, and
-   * undoes it.
+   * Clicks the points on the left pane with the real mouse (terra-draw; the last click repeats a
+   * point to close or finish), checks that the client sent the shape clicked (each vertex where
+   * it was clicked, none left out), then that the redraw moved blocks into grid b as one
+   * undoable step, keeping the number of grids, and undoes it.
    */
   const clickRedrawThenUndo = async (jobId: number, pane: { x: number; y: number }, points: [number, number][], b: number, shot: string) => {
     const owner = async (seq: number) => (await apiCall<{ features: { properties: { id: number; gridSeq: number } }[] }>('GET', `/api/partitions/${jobId}/blocks`, admin))
@@ -23,6 +24,14 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     const undos = async () => Number((await page.locator('[data-testid="pl-undo"]').textContent())?.match(/\((\d+)\)/)?.[1]);
     const undoCount = await undos();
     const n = await value('grids', 'proposal');
+    // The clicked points on the map, and a pixel in degrees of longitude (the drawing stops
+    // once it is sent, so this is read before the clicks).
+    const { at, px1 } = await page.evaluate((ps) => {
+      const map = window.__wanggePlannerDraw!.map;
+      const ll = (x: number, y: number) => { const q = map.unproject([x, y]); return [q.lng, q.lat]; };
+      return { at: ps.map(([x, y]) => ll(x, y)), px1: Math.abs(ll(ps[0][0] + 1, ps[0][1])[0] - ll(ps[0][0], ps[0][1])[0]) };
+    }, points.slice(0, -1));
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/partitions/${jobId}/redraw`), { timeout: 30_000 });
     for (const [x, y] of points) {
       await page.mouse.move(pane.x + x, pane.y + y, { steps: 4 });
       await page.waitForTimeout(150);
@@ -31,6 +40,13 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
       await page.waitForTimeout(350);
     }
     await page.screenshot({ path: artifactPath(shot) });
+    // The geometry sent: a polygon's ring (terra-draw may wind it either way) or a line's
+    // points, one vertex within 2 px of each clicked point (with terra-draw's default 40 px
+    // closing distance a 28 px square closed at its fourth corner and a triangle was sent).
+    const geometry = (JSON.parse((await sent).postData()!) as { geometry: { type: string; coordinates: number[][] | number[][][] } }).geometry;
+    const vertices = geometry.type === 'Polygon' ? (geometry.coordinates as number[][][])[0].slice(0, -1) : (geometry.coordinates as number[][]);
+    expect(vertices.length, `${geometry.type} sent with ${vertices.length} vertices for ${at.length} clicked`).toBe(at.length);
+    for (const [lng, lat] of at) expect(Math.min(...vertices.map(([u, v]) => Math.hypot(u - lng, v - lat))) / px1).toBeLessThan(2);
     await expect.poll(undos, { timeout: 30_000 }).toBe(undoCount + 1).catch(async (e) => {
       console.log(`DEBUG ${shot}`, JSON.stringify(await page.evaluate(() => window.__wanggePlannerDraw?.draw.getSnapshot() ?? null)), await page.locator('.pl-edit').innerText());
       throw e;
@@ -201,13 +217,7 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     expect(errors).toEqual([]);
   });
 
-  // Skipped since the engine change of 32ee417 (2026-11-30): with the new proposal the first
-  // candidates are refused by the server, the loop moves to another grid, and the mouse's
-  // corners then reach a terra-draw instance in line mode (the panel shows a line-mode refusal,
-  // "no block … on the drawn side") while the polygon instance keeps one corner. Not diagnosed
-  // yet; passes with the engine before 32ee417. The line redraw by mouse below still runs, and
-  // polygon redraws are tested on the server (partition/edit.db.test.ts).
-  it.skip('redraws an edge with a polygon drawn with the mouse (terra-draw), then undoes it', async () => {
+  it('redraws an edge with a polygon drawn with the mouse (terra-draw), then undoes it', async () => {
     type Poly = { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | number[][][][] };
     const jobId = await page.evaluate(() => window.__wanggePlanner!.jobId);
     const grids = await apiCall<{ features: { geometry: Poly; properties: { seq: number; households: number } }[] }>('GET', `/api/partitions/${jobId}/grids`, admin);
@@ -231,6 +241,8 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     expect(cands.length).toBeGreaterThan(0);
     await page.click('[data-testid="pl-mode-redraw"]');
     const pane = (await page.locator('[data-testid="pane-left"]').boundingBox())!;
+    // Half the side of the square drawn: its corners are 28 px apart, well beyond the distance
+    // at which a click closes the polygon (so only the last click, on the first corner, does).
     const R = 14;
     let chosen: { a: number; b: number; corners: [number, number][] } | null = null;
     for (const c of cands.slice(0, 30)) {
@@ -240,6 +252,7 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
       if ((await to.getAttribute('aria-pressed')) !== 'true') await to.click();
       await page.click('[data-testid="pl-shape-polygon"]');
       await page.waitForFunction(() => Boolean(window.__wanggePlannerDraw));
+      expect(2 * R, 'the square is smaller than the closing distance').toBeGreaterThan(await page.evaluate(() => window.__wanggePlannerDraw!.closePx));
       // The square of ±R px around the block's point, in map coordinates; tried through the API
       // first (and undone at once), so the mouse draws one the server accepts.
       const { px, ring } = await page.evaluate(([lng, lat, r]) => {
