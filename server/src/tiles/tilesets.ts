@@ -92,7 +92,7 @@ export const TILESETS: Tileset[] = [
     minzoom: 0,
     maxzoom: 18,
     vectorLayers: [
-      { id: 'incidents', description: 'One point per open incident (z ≥ 14)', fields: { status: 'String', category: 'String', class: 'String', light: 'String: green | yellow | red | none', open: 'Boolean (always true)', reported_at: 'String' } },
+      { id: 'incidents', description: 'One point per open incident (z ≥ 14)', fields: { status: 'String', category: 'String', class: 'String', light: 'String: green | yellow | red | none' } },
       { id: 'incident_bins', description: 'Open incidents per 64 px bin (z < 14), bins without any left out', fields: { open: 'Number' } },
     ],
   },
