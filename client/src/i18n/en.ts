@@ -337,6 +337,7 @@ export const en: Record<keyof typeof zh, string> = {
   pl_ignored: 'Ignored',
   pl_start: 'Start proposal',
   pl_recent: 'Recent proposals',
+  pl_gridCount: '{n} grids',
   pl_job: 'Proposal #{id}',
   pl_cancel: 'Cancel',
   pl_new: 'New proposal',

@@ -335,6 +335,7 @@ export const zh = {
   pl_ignored: '忽略',
   pl_start: '生成方案',
   pl_recent: '最近的方案',
+  pl_gridCount: '{n} 个网格',
   pl_job: '方案 #{id}',
   pl_cancel: '取消',
   pl_new: '新方案',

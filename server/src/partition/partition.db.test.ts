@@ -109,6 +109,15 @@ describe('POST /api/partitions', () => {
     expect(events.some((e) => e.stage === 'regions')).toBe(true);
     expect(events.at(-1)).toMatchObject({ status: 'done', progress: 1 });
 
+    // The planner's "recent proposals": a done job is listed with its figures and grid count, not its grids.
+    const list = await t.app.inject({ method: 'GET', url: `/api/partitions?jurisdiction=${jid}`, headers: bearer(planner) });
+    expect(list.statusCode).toBe(200);
+    const listed = list.json().find((j: { id: number }) => j.id === job.id);
+    expect(listed.status).toBe('done');
+    expect(listed.result.gridCount).toBe(job.result.grids.features.length);
+    expect(listed.result.grids).toBeUndefined();
+    expect(listed.result.metrics.bandShare).toBe(job.result.metrics.bandShare);
+
     const r = job.result;
     expect(r.band).toEqual([160, 240]);
     expect(r.metrics.grids).toBe(r.grids.features.length);

@@ -24,6 +24,14 @@ export async function listJobs(q: Queryable, jurisdictionId: number | null): Pro
   return rows;
 }
 
+/** A job in the recent list: the stored result names how many grids (`grids`); the list says so as `gridCount`. */
+export function jobListOut(j: JobRow) {
+  const out = jobOut(j);
+  if (!out.result) return out;
+  const { grids, ...rest } = out.result;
+  return { ...out, result: { ...rest, gridCount: typeof grids === 'number' ? grids : undefined } };
+}
+
 export function jobOut(j: JobRow, grids?: object) {
   return {
     ...j,

@@ -8,8 +8,8 @@ import { resolveJurisdiction } from '../grids/util.ts';
 import { PartitionJobs } from './jobs.ts';
 import { withDefaults, type PartitionParams } from './params.ts';
 import { moveBlocks, redrawEdge, splitGrid, type Move } from './edit.ts';
-import { blocksCollection, getJob, gridsCollection, jobOut, listJobs } from './repository.ts';
-import { createBody, editResult, featureCollection, idParams, jobOut as jobSchema, publishBody, redrawBody, splitBody } from './schemas.ts';
+import { blocksCollection, getJob, gridsCollection, jobListOut, jobOut, listJobs } from './repository.ts';
+import { createBody, editResult, featureCollection, idParams, jobListItem, jobOut as jobSchema, publishBody, redrawBody, splitBody } from './schemas.ts';
 
 type CreateBody = Partial<PartitionParams> & { parentCode?: string; area?: unknown; jurisdictionId?: number };
 const errorRef = { $ref: 'Error#' } as const;
@@ -82,9 +82,9 @@ const partitionRoutes: FastifyPluginAsync = async (app) => {
     schema: {
       tags: ['partition'], summary: 'Recent partition jobs (without their grids)', security: bearerSecurity,
       querystring: { type: 'object', additionalProperties: false, properties: { jurisdiction: { type: 'integer' } } },
-      response: { 200: { type: 'array', items: jobSchema } },
+      response: { 200: { type: 'array', items: jobListItem } },
     },
-  }, async (request) => (await listJobs(db, request.query.jurisdiction ?? null)).map((j) => jobOut(j)));
+  }, async (request) => (await listJobs(db, request.query.jurisdiction ?? null)).map(jobListOut));
 
   app.get<{ Params: { id: number } }>('/api/partitions/:id', {
     preHandler: requireRole('planner', 'analyst'),

@@ -94,6 +94,21 @@ export const jobOut = {
   },
 } as const;
 
+/** A job in the list of recent jobs: its result's figures and how many grids, not the grids. */
+export const jobListItem = {
+  ...jobOut,
+  properties: {
+    ...jobOut.properties,
+    result: {
+      ...jobOut.properties.result,
+      properties: {
+        ...(({ grids: _grids, ...rest }) => rest)(jobOut.properties.result.properties),
+        gridCount: { type: 'integer', description: 'Number of proposed grids (GET /api/partitions/:id for the grids)' },
+      },
+    },
+  },
+} as const;
+
 export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
 export const publishBody = {

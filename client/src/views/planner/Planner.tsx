@@ -86,7 +86,7 @@ export default function Planner(props: ViewProps) {
   /** A done job's grids, blocks and metrics; the topology preview. */
   const loadResult = useCallback(async (j: Job) => {
     if (j.status !== 'done' || !j.result) return;
-    const proposal = typeof j.result.grids === 'object' ? j.result.grids : await withRetry(() => variantGrids(j.id, 'proposal', token));
+    const proposal = j.result.grids ?? await withRetry(() => variantGrids(j.id, 'proposal', token));
     const blockFc = await withRetry(() => jobBlocks(j.id, token));
     setGrids({ proposal });
     setOther(j.result.current ? 'current' : 'h3');
@@ -366,7 +366,7 @@ export default function Planner(props: ViewProps) {
           <label className="pl-recent">{t('pl_recent')}
             <select value="" onChange={(e) => { if (e.target.value) void open(Number(e.target.value)); }}>
               <option value="">…</option>
-              {recent.map((j) => <option key={j.id} value={j.id}>#{j.id} {j.parentCode ?? t('pl_drawnArea')} · {t(statusKey(j.status))}</option>)}
+              {recent.map((j) => <option key={j.id} value={j.id}>#{j.id} {j.parentCode ?? t('pl_drawnArea')} · {t(statusKey(j.status))}{j.result?.gridCount !== undefined ? ` · ${t('pl_gridCount', { n: j.result.gridCount })}` : ''}</option>)}
             </select>
           </label>
         )}

@@ -49,7 +49,11 @@ export interface Job {
     by: 'households' | 'people'; target: number; band: [number, number];
     metrics: Summary | null; current: VariantResult | null;
     baselines: { h3: VariantResult; kmeans: VariantResult } | null;
-    runtimeMs: number; grids?: GridCollection | number;
+    runtimeMs: number;
+    /** In one job (GET /api/partitions/:id). */
+    grids?: GridCollection;
+    /** In the list of recent jobs, instead of the grids. */
+    gridCount?: number;
   } | null;
 }
 

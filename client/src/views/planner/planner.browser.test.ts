@@ -104,6 +104,9 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     const job = await apiCall<{ status: string; stage: string; result: { metrics: { grids: number; bandShare: number }; baselines: { h3: { summary: { bandShare: number } }; kmeans: { summary: { bandShare: number } } } } }>('GET', `/api/partitions/${planner.jobId}`, admin);
     expect(job.status).toBe('done');
     expect(await value('grids', 'proposal')).toBe(job.result.metrics.grids);
+    // The finished job heads "recent proposals", with its grid count (a listed done job once failed the list's schema: 500).
+    await expect.poll(() => page.locator('.pl-recent option').allInnerTexts(), { timeout: 10_000 })
+      .toContain(`#${planner.jobId} ${AREA} · done · ${job.result.metrics.grids} grids`);
     const band = await value('bandShare', 'proposal');
     expect(band).toBe(job.result.metrics.bandShare);
     expect(band).toBeGreaterThan(await value('bandShare', 'h3'));
