@@ -20,6 +20,8 @@ interface Props {
   swipe: number;
   left: { layers: Layer[]; caption: ReactNode; overlay?: ReactNode };
   right: { layers: Layer[]; caption: ReactNode; overlay?: ReactNode };
+  /** Drawn over both maps at the bottom centre, clear of each map's caption and zoom buttons. */
+  controls?: ReactNode;
   /** A click on the left map that deck.gl did not take (for drawing an area). */
   onLeftClick?(lngLat: [number, number]): void;
   /** The left (proposal) map, once it exists: for drawing on it. */
@@ -90,6 +92,7 @@ export function CompareMaps(props: Props) {
         </div>
       )}
       {props.compare && props.mode === 'swipe' && <div className="pl-swipe-line" style={{ left: `${props.swipe}%` }} aria-hidden="true" />}
+      {props.controls}
     </div>
   );
 }

@@ -428,16 +428,17 @@ export default function Planner(props: ViewProps) {
         }}
         onLeftMap={setLeftMap}
         onLeftClick={!done && areaMode === 'draw' && !drawnClosed ? (p) => setDrawing((d) => [...d, p]) : undefined}
-        onError={setError} />
-      {done && (
-        <div className="pl-compare-controls">
-          <div className="pl-seg" role="radiogroup" aria-label={t('pl_compareMode')}>
-            <label><input type="radio" name="compareMode" checked={compareMode === 'side'} onChange={() => setCompareMode('side')} /> {t('pl_sideBySide')}</label>
-            <label><input type="radio" name="compareMode" data-testid="pl-swipe-mode" checked={compareMode === 'swipe'} onChange={() => setCompareMode('swipe')} /> {t('pl_swipe')}</label>
+        onError={setError}
+        controls={done && (
+          <div className="pl-compare-controls">
+            <div className="pl-seg" role="radiogroup" aria-label={t('pl_compareMode')}>
+              <label><input type="radio" name="compareMode" checked={compareMode === 'side'} onChange={() => setCompareMode('side')} /> {t('pl_sideBySide')}</label>
+              <label><input type="radio" name="compareMode" data-testid="pl-swipe-mode" checked={compareMode === 'swipe'} onChange={() => setCompareMode('swipe')} /> {t('pl_swipe')}</label>
+            </div>
+            {compareMode === 'swipe' && <input type="range" min={0} max={100} value={swipe} aria-label={t('pl_swipe')} onChange={(e) => setSwipe(Number(e.target.value))} />}
           </div>
-          {compareMode === 'swipe' && <input type="range" min={0} max={100} value={swipe} aria-label={t('pl_swipe')} onChange={(e) => setSwipe(Number(e.target.value))} />}
-        </div>
-      )}
+        )}
+      />
     </main>
   );
 }

@@ -127,6 +127,17 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     const r = await pixelStats(browser, right, { outline: [40, 44, 52] });
     expect(l.near.outline).toBeGreaterThan(200);
     expect(r.near.outline).toBeGreaterThan(200);
+    // The side-by-side / swipe switch covers neither map's caption nor its zoom buttons (it once hid the left map's "+" and the right map's variant picker).
+    const boxes = await page.evaluate(() => {
+      const rect = (el: Element) => { const b = el.getBoundingClientRect(); return { x0: b.left, y0: b.top, x1: b.right, y1: b.bottom }; };
+      const controls = document.querySelector('.pl-compare-controls');
+      const others = [...document.querySelectorAll('[data-testid="planner-maps"] .pl-caption, [data-testid="planner-maps"] .maplibregl-ctrl-group, [data-testid="planner-maps"] .maplibregl-ctrl-attrib, [data-testid="planner-maps"] .maplibregl-ctrl-scale, [data-testid="planner-maps"] .pl-legend')];
+      return { controls: controls ? rect(controls) : null, others: others.map(rect) };
+    });
+    expect(boxes.controls).not.toBeNull();
+    expect(boxes.others.length).toBeGreaterThanOrEqual(8);
+    const c = boxes.controls!;
+    for (const o of boxes.others) expect(c.x1 <= o.x0 || o.x1 <= c.x0 || c.y1 <= o.y0 || o.y1 <= c.y0).toBe(true);
     // Hover the middle of a grid row's grid: the tooltip names a grid and its households.
     const box = (await page.locator('[data-testid="pane-left"]').boundingBox())!;
     let shown = false;
