@@ -60,7 +60,13 @@ export function createPoolDb(connectionString: string, kind: DbKind, max = 8): D
   pool.on('error', () => undefined);
   // So must a connection that breaks while in use (the query that was running gets the error and
   // the pool drops the connection); without a listener Node would treat the event as fatal.
-  pool.on('connect', (client) => { client.on('error', () => undefined); });
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    // LISTEN/NOTIFY on the embedded database: its one backend sends a notification to the
+    // connection whose commit raised it (not to a connection of its own), so whatever arrives
+    // on a pooled connection is passed on as the pool's 'notification' event.
+    client.on('notification', (msg) => { pool.emit('notification', msg); });
+  });
   return {
     kind,
     pool,

@@ -6,7 +6,7 @@ import { badRequest, HttpError, notFound } from '../core/errors.ts';
 import type { TileFilter } from '../hotspots/tileset.ts';
 import { renderTile } from './encode.ts';
 import { TILESETS, tilesetById, type Tileset } from './tilesets.ts';
-import { isNewer, LayerVersions } from './versions.ts';
+import { isNewer, LayerVersions, watchVersions } from './versions.ts';
 
 interface CachedTile {
   body: Buffer;
@@ -17,13 +17,16 @@ interface CachedTile {
 export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
   const { db, config } = app.wangge;
   const versions = new LayerVersions(db);
+  // Bumps heard as they commit (NOTIFY, migration 0018): no poll, and no version read in tile statements.
+  const stopWatching = await watchVersions(db, versions);
   const preparers = new Map(TILESETS.flatMap((t) => (t.preparer ? [[t.id, t.preparer(db)] as const] : [])));
   // An edit made through this process announces itself on the event bus: read the versions
-  // again on the next request instead of up to a second later (edits elsewhere: the poll).
+  // again on the next request, not only when its notification arrives (edits elsewhere: the
+  // notification, or the poll while not listening).
   const unsubscribe = app.wangge.events.subscribe((e) => {
     if (e.type.startsWith('grids.') || e.type.startsWith('incident.')) versions.invalidate();
   });
-  app.addHook('onClose', async () => { unsubscribe(); });
+  app.addHook('onClose', async () => { unsubscribe(); await stopWatching(); });
   const cache = new LRUCache<string, CachedTile>({
     maxSize: Math.max(1, Math.round(config.WANGGE_TILE_CACHE_MB * 1024 * 1024)),
     // Empty tiles still take a slot's worth of bookkeeping.
@@ -104,9 +107,10 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
     let v = versions.known(t.dependsOn) ?? await versions.of(t.dependsOn);
     let render = false;
     if (wanted !== undefined && wanted !== v && isNewer(wanted, v)) {
-      // A client has seen an edit this process has not read yet. The tile query reads the
-      // versions in its own snapshot, so render at once (one round trip) — within a budget, so
-      // made-up versions cannot turn every request into a render; beyond it, read them first.
+      // A client has seen an edit this process has not heard of yet (its notification still on
+      // the way, or a made-up version). Render at once with the versions read in the tile's own
+      // statement (one round trip) — within a budget, so made-up versions cannot turn every
+      // request into a render; beyond it, read them first.
       if (!t.preparer && takeRenderBudget()) render = true;
       else v = await versions.of(t.dependsOn, wanted);
     }
@@ -120,16 +124,15 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
     }
     const source = area ? t.areaSource! : t.source;
     const arg = scope ?? area ?? (source.includes('$6') ? figures : null);
-    // Tiles of prepared cells are filed under v whatever their snapshot read (below), and v was read
-    // before the cells were prepared: reading the versions again in the statement would only cost
-    // (≈ 0.13 ms of a ≈ 1 ms hot-spot tile when unnamed, nothing measurable when named). Their
-    // statement is then the bare tile query.
-    const r = await renderTile(db, db.kind, { source, z, x, y, cap: config.WANGGE_TILE_FEATURE_CAP, arg, layers: t.preparer ? undefined : t.dependsOn });
-    // The tile holds the data of the version its own query read: key and label it by that one.
-    // Except where cells were prepared for v: they hold data of v or later, not necessarily of the
-    // snapshot's version, so the tile stays filed under v (the next version prepares anew).
+    // Otherwise the statement is the bare tile query, filed under v: v was committed before this
+    // process knew it (read from layer_versions, or heard after its commit), so the statement's
+    // snapshot, taken later, holds data of v or newer — a tile is never filed under a version whose
+    // data it lacks. (It may hold a newer edit whose notification is still on the way; the tile of
+    // that version is rendered anew when it is heard.) Prepared cells were stored for v itself.
+    const r = await renderTile(db, db.kind, { source, z, x, y, cap: config.WANGGE_TILE_FEATURE_CAP, arg, layers: render ? t.dependsOn : undefined });
+    // A render with its versions holds the data of the version its own statement read: file it under that one.
     if (r.version !== null && r.version !== v) versions.learn(t.dependsOn, r.version);
-    const got = t.preparer ? v : (r.version ?? v);
+    const got = r.version ?? v;
     const tile: CachedTile = { body: r.body, truncated: r.truncated };
     cache.set(`${t.id}/${z}/${x}/${y}/${got}/${variant}`, tile);
     const etag = `"${t.id}-${z}-${x}-${y}-${got}-${variant}"`;

@@ -117,9 +117,15 @@ describe('vector tiles', () => {
     const url = `/tiles/grids/${Z}/${X}/${Y}.mvt`;
     const tj = (await t.app.inject({ url: '/tiles/grids.json' })).json();
     const [, h, i] = (tj.version as string).split('.');
-    // An edit by another process: this one read the versions just now and will not poll for a second.
-    const { rows } = await t.db.query<{ v: number }>(
-      `WITH u AS (UPDATE grids SET name = '远东区' WHERE jurisdiction_id = $1 AND code = 'T1002') SELECT bump_layer_version('grids') AS v`, [jid]);
+    // An edit this process has not heard of yet (as if its notification were still on the way):
+    // the bump's NOTIFY trigger is skipped for this one transaction.
+    const rows = await t.db.tx(async (c) => {
+      await c.query(`UPDATE grids SET name = '远东区' WHERE jurisdiction_id = $1 AND code = 'T1002'`, [jid]);
+      await c.query('SET LOCAL session_replication_role = replica');
+      return (await c.query<{ v: number }>(`SELECT bump_layer_version('grids') AS v`)).rows;
+    });
+    // Unheard, a plain request still gets the tile of the version known (no poll while listening).
+    expect((await t.app.inject({ url })).headers.etag).not.toContain(`-${rows[0].v}.${h}.${i}-`);
     const named = await t.app.inject({ url: `${url}?v=${rows[0].v}.${h}.${i}` });
     expect(tileAsText(named.rawPayload)).toContain('"name":"远东区"');
     expect(named.headers.etag).toContain(`-${rows[0].v}.${h}.${i}-`);
@@ -133,6 +139,28 @@ describe('vector tiles', () => {
     expect(after.headers.etag).not.toBe(warm.headers.etag);
     expect(after.headers.etag).toContain(`-${r2[0].v}.`);
     expect(tileAsText(after.rawPayload)).toContain('"name":"东区"');
+  });
+
+  it('hears a bump as it commits (NOTIFY): the next plain request gets the new tile, filed under the new version', async () => {
+    const url = `/tiles/grids/${Z}/${X}/${Y}.mvt`;
+    await t.app.inject({ url: '/tiles/grids.json' });
+    const readAt = Date.now();
+    const before = await t.app.inject({ url });
+    // No event on this process's bus: only the notification can tell it (the poll, when not
+    // listening, would wait a second after the read above).
+    const { rows } = await t.db.query<{ v: number }>(
+      `WITH u AS (UPDATE grids SET name = '北区' WHERE jurisdiction_id = $1 AND code = 'T1002') SELECT bump_layer_version('grids') AS v`, [jid]);
+    let after = await t.app.inject({ url });
+    while (!(after.headers.etag as string).includes(`-${rows[0].v}.`) && Date.now() - readAt < 900) {
+      await new Promise((r) => setTimeout(r, 10));
+      after = await t.app.inject({ url });
+    }
+    expect(Date.now() - readAt).toBeLessThan(900);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    expect(after.headers.etag).toContain(`-${rows[0].v}.`);
+    // Filed under the new version, the tile holds its data (the bare statement ran after the bump was heard).
+    expect(tileAsText(after.rawPayload)).toContain('"name":"北区"');
+    await t.db.query(`WITH u AS (UPDATE grids SET name = '东区' WHERE jurisdiction_id = $1 AND code = 'T1002') SELECT bump_layer_version('grids')`, [jid]);
   });
 
   it('serves exact precomputed incident counts at far zooms', async () => {

@@ -44,6 +44,52 @@ describe('LayerVersions', () => {
     expect(db.reads).toBe(2);
   });
 
+  it('while listening, trusts versions read once and moves them by the bumps heard; polls again when it stops', async () => {
+    const table = { grids: 3, incidents: 7 };
+    const db = fakeDb(table);
+    const v = new LayerVersions(db, 0);
+    v.setListening(true);
+    // Listening alone is not enough: the versions must have been read once after LISTEN.
+    expect(v.known(['grids', 'incidents'])).toBeNull();
+    await v.readAfterNow();
+    await new Promise((r) => setTimeout(r, 5));
+    // A maxAge of 0 would make every request read; listening, none does.
+    expect(v.known(['grids', 'incidents'])).toBe('3.7');
+    v.heard('grids:5');
+    v.heard('grids:4');
+    v.heard('incidents:not-a-number');
+    expect(v.known(['grids', 'incidents'])).toBe('5.7');
+    expect(db.reads).toBe(1);
+    v.invalidate();
+    expect(v.known(['grids'])).toBeNull();
+    await v.of(['grids']);
+    expect(v.known(['grids'])).toBe('5');
+    v.setListening(false);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(v.known(['grids'])).toBeNull();
+  });
+
+  it('does not count a read that started before an in-process edit as fresh', async () => {
+    const table = { grids: 3 };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const db = {
+      async query() {
+        const rows = Object.entries(table).map(([layer, version]) => ({ layer, version }));
+        await gate;
+        return { rows } as never;
+      },
+    };
+    const v = new LayerVersions(db, 60_000);
+    const reading = v.refresh();
+    table.grids = 4;
+    v.invalidate();
+    release();
+    await reading;
+    expect(v.known(['grids'])).toBeNull();
+    expect(await v.of(['grids'])).toBe('4');
+  });
+
   it('compares composite versions part by part', () => {
     expect(isNewer('4.1.2', '3.1.2')).toBe(true);
     expect(isNewer('3.1.2', '3.1.2')).toBe(false);
