@@ -144,6 +144,7 @@ export const en: Record<keyof typeof zh, string> = {
   an_heatTitle: 'Kernel density of incidents (H3 counts as weights)',
   an_heatLow: 'fewer',
   an_heatHigh: 'more',
+  an_heatKernel: 'Gaussian kernel, σ ≈ {m} m at this zoom (half the spacing of the cells)',
   an_emTitle: 'Emerging hot spot categories',
   an_emNote: 'Whole period, {n} steps; Gi* per step and a Mann–Kendall trend',
   an_em_new_hot: 'New hot spot',

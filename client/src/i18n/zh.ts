@@ -142,6 +142,7 @@ export const zh = {
   an_heatTitle: '事件核密度（按 H3 六边形计数加权）',
   an_heatLow: '低',
   an_heatHigh: '高',
+  an_heatKernel: '高斯核，当前缩放下 σ ≈ {m} 米（网格单元中心间距的一半）',
   an_emTitle: '时空热点趋势类别',
   an_emNote: '全部时段，{n} 个时间步；逐步 Gi* 与 Mann–Kendall 趋势检验',
   an_em_new_hot: '新增热点',

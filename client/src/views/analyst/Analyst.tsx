@@ -16,6 +16,7 @@ import {
   emergingLegend, explainError, giLegend, heatLegend, quantileBreaks, rampLegend, RES_SIZES, translateWarning, type LayerKind, type LegendModel,
 } from './classes.ts';
 import { composePng, download } from './export.ts';
+import { heatKernel, heatPoints } from './heat.ts';
 import { emergingLayer, giLayer, h3CountLayer, heatmapLayer, ownLayer, type Hover } from './layers.ts';
 import { OwnData, ownGeoJson, type OwnResult } from './OwnData.tsx';
 import { Legend } from './Legend.tsx';
@@ -86,6 +87,8 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
   const [series, setSeries] = useState<Series | null>(null);
   const [seriesError, setSeriesError] = useState<string | null>(null);
   const [map, setMap] = useState<MlMap | null>(null);
+  // Quarter steps: the heatmap's radius follows the zoom without a new layer every frame.
+  const [zoom, setZoom] = useState<number | null>(null);
   const [hover, setHover] = useState<Hover>(null);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
@@ -178,18 +181,20 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
   const breaks = useMemo(() => quantileBreaks(values, 5, metric === 'count'), [values, metric]);
 
   const onHover = useCallback((h: Hover) => setHover(h), []);
+  const heatPts = useMemo(() => (result?.kind === 'h3' && kind === 'heatmap' ? heatPoints(result.h3.cells, metric) : []), [result, kind, metric]);
+  const kernel = useMemo(() => (result?.kind === 'h3' && kind === 'heatmap' && map && zoom !== null ? heatKernel(result.h3.res, zoom, map.getCenter().lat) : null), [result, kind, map, zoom]);
   const layers = useMemo(() => {
     if (!result || kind === 'own') return [];
     if (result.kind === 'h3' && kind === 'h3') return [h3CountLayer(result.h3.cells, metric, breaks, onHover)];
-    if (result.kind === 'h3' && kind === 'heatmap') return [heatmapLayer(result.h3.cells, metric)];
+    if (result.kind === 'h3' && kind === 'heatmap') return kernel ? [heatmapLayer(heatPts, kernel.radiusPixels)] : [];
     if (result.kind === 'gi' && kind === 'gi') return [giLayer(result.gi.features, result.shapes, onHover)];
     if (result.kind === 'emerging' && kind === 'emerging') return [emergingLayer(result.em.features, result.shapes, onHover)];
     return [];
-  }, [result, kind, metric, breaks, onHover]);
+  }, [result, kind, metric, breaks, onHover, heatPts, kernel]);
   const shownLayers = useMemo(() => (kind === 'own' ? (own?.drawable ? [ownLayer(own.features, onHover)] : []) : layers), [kind, own, layers, onHover]);
 
   const legend: LegendModel = useMemo(() => {
-    if (kind === 'heatmap') return heatLegend(t);
+    if (kind === 'heatmap') return heatLegend(t, kernel?.sigmaMetres);
     if (kind === 'own') {
       const counts: Record<number, number> = {};
       for (const f of own?.features ?? []) counts[f.properties.gi_class] = (counts[f.properties.gi_class] ?? 0) + 1;
@@ -206,7 +211,7 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
     const max = Math.max(0, ...values);
     return rampLegend(lang, t(metric === 'rate' ? 'an_h3RateTitle' : 'an_h3Title'), breaks, max);
     // `t` is a new function each render; it changes only with `lang`.
-  }, [kind, result, own, metric, breaks, values, lang]);
+  }, [kind, result, own, metric, breaks, values, lang, kernel]);
 
   const warnings = kind === 'own' ? [...(own?.warnings ?? []), ...(own && !own.drawable ? [t('an_ownNotDrawn')] : [])]
     : result?.kind === 'gi' ? result.gi.warnings : result?.kind === 'emerging' ? result.em.warnings : [];
@@ -262,7 +267,7 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
   return (
     <main className="view analyst">
       <MapView token={token} lang={lang} theme="light" tiers={tiers} attribution={t('attribution')} layers={shownLayers}
-        onState={(s: MapState) => setMap(s.map)} onError={setMapError} />
+        onState={(s: MapState) => { setMap(s.map); setZoom(Math.round(s.zoom * 4) / 4); }} onError={setMapError} />
       <aside className="analyst-side" aria-label={t('an_title')}>
         <h2>{t('an_title')}</h2>
         <fieldset className="analyst-kinds" data-testid="analyst-kinds">

@@ -3,6 +3,7 @@ import { cellToLatLng } from 'h3-js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiCall, baseUrl, browserSkip, launch, pixelStats, waitForMap } from '../../../test/browser.ts';
+import { heatKernel } from './heat.ts';
 
 const state = (page: Page) => page.evaluate(() => {
   const a = window.__wanggeAnalyst;
@@ -172,6 +173,19 @@ describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () =>
     expect(stats.near.orange + stats.near.red).toBeGreaterThan(200);
     const h3Layers = await page.evaluate(() => (window.__wangge!.overlay as unknown as { _props?: { layers?: { id: string }[] } })._props?.layers?.map((l) => l.id) ?? null);
     if (h3Layers) expect(h3Layers).not.toContain('analyst-h3');
+    // The kernel follows the zoom: σ stays half the spacing of the cell centres on the ground (about 65 m at res 10), so the
+    // lattice blends into one surface instead of a dot per cell (a fixed 40 px radius drew dots), and the legend says σ.
+    const heatRadius = () => page.evaluate(() => ((window.__wangge!.overlay as unknown as { _props?: { layers?: { id: string; props: { radiusPixels?: number } }[] } })
+      ._props?.layers?.find((l) => l.id === 'analyst-heatmap')?.props.radiusPixels) ?? null);
+    const before = await page.evaluate(() => window.__wangge!.map.getZoom());
+    for (const zoom of [13, 13.5]) {
+      await page.evaluate((z) => window.__wangge!.map.jumpTo({ zoom: z }), zoom);
+      const kernel = heatKernel(Number(new URL(url, baseUrl).searchParams.get('res')), zoom, await page.evaluate(() => window.__wangge!.map.getCenter().lat));
+      expect(kernel.radiusPixels).toBeGreaterThan(40);
+      await expect.poll(heatRadius).toBe(kernel.radiusPixels);
+      await expect.poll(() => page.locator('[data-testid="analyst-legend"] .note').textContent()).toContain(`σ ≈ ${Math.round(kernel.sigmaMetres)} m`);
+    }
+    await page.evaluate((z) => window.__wangge!.map.jumpTo({ zoom: z }), before);
   });
 
   it('shows emerging hot spot categories over the whole period, weekly, and says when months are too few', async () => {

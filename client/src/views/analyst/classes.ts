@@ -115,8 +115,10 @@ export function emergingLegend(t: T, counts: Record<string, number> | null, note
   };
 }
 
-export function heatLegend(t: T): LegendModel {
-  return { title: t('an_heatTitle'), items: [], gradient: { colours: HEAT_RANGE, low: t('an_heatLow'), high: t('an_heatHigh') } };
+/** `sigmaMetres`: the kernel's bandwidth at the current zoom, so the analyst can judge the smoothing. */
+export function heatLegend(t: T, sigmaMetres?: number): LegendModel {
+  const note = sigmaMetres ? t('an_heatKernel', { m: Math.round(sigmaMetres) }) : undefined;
+  return { title: t('an_heatTitle'), items: [], gradient: { colours: HEAT_RANGE, low: t('an_heatLow'), high: t('an_heatHigh') }, note };
 }
 
 /** The server's known English warnings in the reader's language; others as they are. */

@@ -7,8 +7,8 @@ import type { Layer, PickingInfo } from '@deck.gl/core';
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { GeoJsonLayer } from '@deck.gl/layers';
-import { cellToLatLng } from 'h3-js';
 import type { EmergingUnit, GiUnit, GridShape, H3Cell } from './api.ts';
+import type { HeatPoint } from './heat.ts';
 import type { OwnFeature } from './OwnData.tsx';
 import { emergingColour, GI_COLOURS, HEAT_RANGE, rampColour, type Rgba } from './classes.ts';
 
@@ -38,22 +38,14 @@ export function h3CountLayer(cells: H3Cell[], metric: 'count' | 'rate', breaks: 
   });
 }
 
-interface WeightedPoint { position: [number, number]; weight: number }
-
-export function heatmapLayer(cells: H3Cell[], metric: 'count' | 'rate'): Layer {
-  const points: WeightedPoint[] = [];
-  for (const c of cells) {
-    const w = metric === 'rate' ? c.rate : c.count;
-    if (!w) continue;
-    const [lat, lng] = cellToLatLng(c.cell);
-    points.push({ position: [lng, lat], weight: w });
-  }
-  return new HeatmapLayer<WeightedPoint>({
+/** The kernel heatmap of weighted cell centres; the radius comes from heat.ts, in step with the zoom. */
+export function heatmapLayer(points: HeatPoint[], radiusPixels: number): Layer {
+  return new HeatmapLayer<HeatPoint>({
     id: LAYER_IDS.heatmap,
     data: points,
     getPosition: (d) => d.position,
     getWeight: (d) => d.weight,
-    radiusPixels: 40,
+    radiusPixels,
     intensity: 1,
     threshold: 0.05,
     colorRange: HEAT_RANGE,

@@ -3,7 +3,7 @@ import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'r
 import { api } from '../../api/client.ts';
 import { loadJurisdiction, type JurisdictionInfo } from '../../api/jurisdiction.ts';
 import { LangContext, useT } from '../../i18n/index.ts';
-import { MapView } from '../../map/MapView.tsx';
+import { MapView, type MapState } from '../../map/MapView.tsx';
 import { useLiveEvents, usePolled, type LiveEvent } from './live.ts';
 import { Chart30, Clock, Emerging, Kpis, Ranking, Ticker, type EmergingAnswer, type WallSummary } from './panels.tsx';
 import { fetchTileJson } from '../../map/tilesets.ts';
@@ -81,6 +81,12 @@ export default function Wall(props: { token: string | null }) {
   // The slow analyses wait for the map's first paint: on one database connection (embedded)
   // they would otherwise queue ahead of the first tiles.
   const [mapReady, setMapReady] = useState(false);
+  // The heat view's kernel follows the zoom (quarter steps, so no new layer every frame).
+  const [camera, setCamera] = useState<{ zoom: number; lat: number } | null>(null);
+  const onMapState = useCallback((s: MapState) => {
+    const zoom = Math.round(s.zoom * 4) / 4;
+    setCamera((c) => (c && c.zoom === zoom ? c : { zoom, lat: s.map.getCenter().lat }));
+  }, []);
   const onMapReady = useCallback(() => setMapReady(true), []);
   // Even the figures wait for the first paint (on one embedded connection their statements
   // would hold up the first tiles), but not for long: a map that cannot draw (a revoked kiosk,
@@ -167,7 +173,7 @@ export default function Wall(props: { token: string | null }) {
     if (!mapReady || deck) return;
     void import('./deck-layers.ts').then(setDeck, () => undefined);
   }, [mapReady, deck]);
-  const mapLayers = useMemo(() => (deck ? deck.viewLayers(view, gi.data, h3.data) : []), [deck, view, gi.data, h3.data]);
+  const mapLayers = useMemo(() => (deck ? deck.viewLayers(view, gi.data, h3.data, camera) : []), [deck, view, gi.data, h3.data, camera]);
   const layers = useMemo(() => (deck && pulses.length > 0 ? [...mapLayers, ...deck.pulseLayers(pulses, now, Math.max(scale, 0.5))] : mapLayers), [deck, mapLayers, pulses, now, scale]);
   const stale = summary.stale || (!!token && !live.connected && Date.now() - live.since > 15_000);
   window.__wanggeWall = { liveEvents: liveCount.current, pulses: pulses.length, banners: banners.length, summaryAt: summary.data?.generatedAt ?? null, stale, area, view, viewCells: view === 'hotspots' ? (gi.data?.features.filter((u) => u.gi_class !== 0).length ?? 0) : view === 'heat' ? (h3.data?.cells.length ?? 0) : 0 };
@@ -182,7 +188,7 @@ export default function Wall(props: { token: string | null }) {
   return (
     <div className="wall" data-testid="wall">
       <MapView token={token} lang={lang} theme="dark" tiers={tiers} attribution={t('attribution')} incidents={params.layers.incidents} incidentsVisible={view === 'lights'}
-        focus={areaInfo?.bounds ?? null} layers={layers} labelScale={1.6 * Math.max(scale, 0.6)} pixelRatio={pixelRatio} onReady={onMapReady} onError={onMapError} />
+        focus={areaInfo?.bounds ?? null} layers={layers} labelScale={1.6 * Math.max(scale, 0.6)} pixelRatio={pixelRatio} onReady={onMapReady} onError={onMapError} onState={onMapState} />
       <div className="stage" style={{ transform: `translate(-50%, -50%) scale(${scale})` }}>
         <header className="wall-title">
           <h1>{t('wallTitle')}</h1>

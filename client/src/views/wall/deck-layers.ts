@@ -4,6 +4,7 @@
  */
 import type { Layer } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
+import { heatKernel, heatPoints } from '../analyst/heat.ts';
 import { giLayer, heatmapLayer } from '../analyst/layers.ts';
 import { pulseLook, type Pulse } from './pulses.ts';
 import type { WallView } from './params.ts';
@@ -12,9 +13,9 @@ import type { WallGi, WallH3 } from './views.tsx';
 const noHover = () => undefined;
 
 /** Only significant cells are drawn: a wall shows where to look, not a grey carpet. */
-export function viewLayers(view: WallView, gi: WallGi | null, h3: WallH3 | null): Layer[] {
+export function viewLayers(view: WallView, gi: WallGi | null, h3: WallH3 | null, camera: { zoom: number; lat: number } | null): Layer[] {
   if (view === 'hotspots' && gi) return [giLayer(gi.features.filter((u) => u.gi_class !== 0), null, noHover)];
-  if (view === 'heat' && h3) return [heatmapLayer(h3.cells, 'count')];
+  if (view === 'heat' && h3 && camera) return [heatmapLayer(heatPoints(h3.cells, 'count'), heatKernel(h3.res, camera.zoom, camera.lat).radiusPixels)];
   return [];
 }
 
