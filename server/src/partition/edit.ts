@@ -143,8 +143,11 @@ export async function splitGrid(db: Db, jobId: number, seq: number): Promise<Edi
     const job = await lockJob(q, jobId);
     await requireGrid(q, jobId, seq);
     const b = band(job.params);
-    const { rows: units } = await q.query<{ id: number; face: number; zone: number; households: number; population: number; x: number; y: number; area: number }>(
-      `SELECT * FROM (${sql('unit-graph')}) u WHERE u.id IN (SELECT id FROM partition_blocks WHERE job_id = $1 AND grid_seq = $3)`, [jobId, job.srid, seq]);
+    // unit-graph.sql reads the engine's work table of units; here it holds the grid's blocks.
+    await q.query(sql('units-temp'));
+    await q.query('DELETE FROM partition_units');
+    await q.query('INSERT INTO partition_units SELECT id, geom, face, zone, households, population FROM partition_blocks WHERE job_id = $1 AND grid_seq = $2', [jobId, seq]);
+    const { rows: units } = await q.query<{ id: number; face: number; zone: number; households: number; population: number; x: number; y: number; area: number }>(sql('unit-graph'), [job.srid]);
     if (units.length < 2) throw unprocessable('cannot_split', `Grid ${seq} is a single block; blocks are not cut by an edit`, { reason: 'single_block' });
     await q.query('CREATE TEMP TABLE IF NOT EXISTS partition_unit_ix (id integer NOT NULL, geom geometry NOT NULL) ON COMMIT DROP');
     await q.query('DELETE FROM partition_unit_ix');

@@ -180,6 +180,14 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
       const ends = f.px.map((px, i) => ({ px, py: f.py[i], qx: f.qx[i], qy: f.qy[i] }));
       for (const c of deadEndCuts(ends, linesOf(f.lines), DEAD_END_MAX_M)) ext.push({ s: c, lng: f.lng[c.end], lat: f.lat[c.end] });
     }
+    // Each unit set is built in a work table of this transaction, not in partition_blocks: a
+    // permanent table's statistics describe other jobs' rows (or none, before autovacuum has
+    // looked), and with them the planner joined every household to every unit of the job
+    // (six copies of Monaco: unit-households.sql 0.1 s as planned here, 43 s per set that way),
+    // and the sets deleted and rewritten there left it bloated in a long-used database. The
+    // index and an ANALYZE after each set give the planner the set as it is.
+    await q.query(sql('units-temp'));
+    await q.query('CREATE INDEX ON partition_units USING gist (geom)');
     await q.query('CREATE TEMP TABLE IF NOT EXISTS partition_unit_ix (id integer NOT NULL, face integer NOT NULL, geom geometry NOT NULL) ON COMMIT DROP');
     // unit-edges.sql looks up barrier lines (not the cuts) by point, inside blocks: in pieces of
     // at most 32 vertices, or every lookup would test the whole area boundary or coastline (six
@@ -191,30 +199,31 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
 
     const build = async (cuts: 'voronoi' | 'straight' | 'mixed', withExt: boolean, straightFaces: Set<number> = new Set()) => {
       await q.query('DELETE FROM partition_lines WHERE split');
-      await q.query('DELETE FROM partition_blocks WHERE job_id = $1', [jobId]);
+      await q.query('TRUNCATE partition_units');
       if (cuts !== 'straight') await q.query(sql('split-lines'), [jobId, splitHouseholds, cuts === 'mixed' ? [...straightFaces] : []]);
       const st = cuts === 'straight' ? straight : cuts === 'mixed' ? straight.filter((c) => straightFaces.has(c.face)) : [];
       if (st.length > 0) await q.query(sql('split-cuts'), [st.map((c) => c.face), job.srid, st.map((c) => c.s.x0), st.map((c) => c.s.y0), st.map((c) => c.s.x1), st.map((c) => c.s.y1)]);
       if (withExt) await q.query(sql('dead-end-cuts'), [job.srid, ext.map((c) => c.s.x0), ext.map((c) => c.s.y0), ext.map((c) => c.s.x1), ext.map((c) => c.s.y1), ext.map((c) => c.lng), ext.map((c) => c.lat)]);
       await q.query(sql('units'), [jobId]);
+      await q.query('ANALYZE partition_units');
       // Slivers of the area left outside every unit (see gap-fill.sql); the union is only worth
       // computing when the areas say there is something to fill.
       const { rows: gap } = await q.query<{ gap: number }>(
-        'SELECT ST_Area(area) - (SELECT sum(ST_Area(geom)) FROM partition_blocks WHERE job_id = $1) AS gap FROM partition_jobs WHERE id = $1', [jobId]);
+        'SELECT ST_Area(area) - (SELECT sum(ST_Area(geom)) FROM partition_units) AS gap FROM partition_jobs WHERE id = $1', [jobId]);
       if (Math.abs(gap[0].gap) > 1e-14) await q.query(sql('gap-fill'), [jobId]);
-      await q.query(sql('sliver-fill'), [jobId]);
+      await q.query(sql('sliver-fill'));
       await q.query(sql('unit-households'), [jobId, PERSONS_PER_HOUSEHOLD]);
       // The units must cover the area: a geometry step that failed quietly (an empty result)
       // must fail the job, not give a proposal with holes.
       const { rows } = await q.query<{ n: number; units: number; share: number | null }>(
-        `SELECT (SELECT count(*)::int FROM partition_faces) AS n, (SELECT count(*)::int FROM partition_blocks WHERE job_id = $1) AS units,
-                (SELECT sum(ST_Area(geom)) FROM partition_blocks WHERE job_id = $1) / nullif((SELECT ST_Area(area) FROM partition_jobs WHERE id = $1), 0) AS share`, [jobId]);
+        `SELECT (SELECT count(*)::int FROM partition_faces) AS n, (SELECT count(*)::int FROM partition_units) AS units,
+                (SELECT sum(ST_Area(geom)) FROM partition_units) / nullif((SELECT ST_Area(area) FROM partition_jobs WHERE id = $1), 0) AS share`, [jobId]);
       if (rows[0].units === 0 || rows[0].share === null || Math.abs(rows[0].share - 1) > 1e-6) {
         throw new Error(`the blocks cover ${((rows[0].share ?? 0) * 100).toFixed(4)} % of the area (${rows[0].units} units); the geometry engine failed on this area`);
       }
-      const units = (await q.query<UnitRow>(sql('unit-graph'), [jobId, job.srid])).rows;
+      const units = (await q.query<UnitRow>(sql('unit-graph'), [job.srid])).rows;
       await q.query('DELETE FROM partition_unit_ix');
-      await q.query('INSERT INTO partition_unit_ix SELECT id, face, geom FROM partition_blocks WHERE job_id = $1', [jobId]);
+      await q.query('INSERT INTO partition_unit_ix SELECT id, face, geom FROM partition_units');
       await q.query('ANALYZE partition_unit_ix');
       const edges = (await q.query<Edge>(sql('unit-edges'), [job.srid])).rows;
       return { blocks: rows[0].n, units, edges };
@@ -240,8 +249,8 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
       if (best && !better(r, best)) return r;
       best = r;
       // The best units so far are kept aside, so they need not be built again if nothing beats them.
-      await q.query('DROP TABLE IF EXISTS partition_blocks_kept');
-      await q.query('CREATE TEMP TABLE partition_blocks_kept ON COMMIT DROP AS SELECT * FROM partition_blocks WHERE job_id = $1', [jobId]);
+      await q.query('DROP TABLE IF EXISTS partition_units_kept');
+      await q.query('CREATE TEMP TABLE partition_units_kept ON COMMIT DROP AS SELECT * FROM partition_units');
       return r;
     };
     // Three unit sets: the Voronoi edges, the straight cuts, and a mix of the two (each block cut
@@ -259,10 +268,9 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
       for (const face of straightAll) if (per(fs.get(face)) < per(fv.get(face))) straightFaces.add(face);
     }
     if (ext.length > 0 || (straightFaces.size > 0 && straightFaces.size < straightAll.size)) await tryBuild('mixed', ext.length > 0, straightFaces);
-    if (last !== best) {
-      await q.query('DELETE FROM partition_blocks WHERE job_id = $1', [jobId]);
-      await q.query('INSERT INTO partition_blocks SELECT * FROM partition_blocks_kept');
-    }
+    // Only the kept set is written to partition_blocks (the edits work on it).
+    await q.query(`INSERT INTO partition_blocks (job_id, id, geom, face, zone, households, population)
+                   SELECT $1, id, geom, face, zone, households, population FROM ${last === best ? 'partition_units' : 'partition_units_kept'}`, [jobId]);
     return best!;
   });
 

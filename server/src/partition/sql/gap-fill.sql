@@ -4,7 +4,7 @@
 WITH gaps AS (
   SELECT d.geom AS g
     FROM partition_jobs j,
-         LATERAL (SELECT ST_Union(geom, 1e-9) AS u FROM partition_blocks WHERE job_id = $1) u,
+         LATERAL (SELECT ST_Union(geom, 1e-9) AS u FROM partition_units) u,
          LATERAL ST_Dump(ST_CollectionExtract(ST_Difference(j.area, u.u, 1e-9), 3)) d
    WHERE j.id = $1 AND ST_Area(d.geom) > 1e-14
 ),
@@ -12,16 +12,16 @@ pick AS (
   SELECT b.id, x.g
     FROM gaps x
     JOIN LATERAL (
-      SELECT b.id FROM partition_blocks b
-       WHERE b.job_id = $1 AND b.geom && ST_Expand(x.g, 1e-7) AND ST_DWithin(b.geom, x.g, 1e-9)
+      SELECT b.id FROM partition_units b
+       WHERE b.geom && ST_Expand(x.g, 1e-7) AND ST_DWithin(b.geom, x.g, 1e-9)
        ORDER BY ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(b.geom), ST_Buffer(x.g, 1e-9), 1e-9), 2)) DESC, b.id
        LIMIT 1) b ON true
 ),
 merged AS (
   SELECT b.id, ST_Union(b.geom, ST_Union(p.g, 1e-9), 1e-9) AS geom
-    FROM pick p JOIN partition_blocks b ON b.job_id = $1 AND b.id = p.id
+    FROM pick p JOIN partition_units b ON b.id = p.id
    GROUP BY b.id, b.geom
 )
-UPDATE partition_blocks b SET geom = m.geom
+UPDATE partition_units b SET geom = m.geom
   FROM merged m
- WHERE b.job_id = $1 AND b.id = m.id AND GeometryType(m.geom) = 'POLYGON'
+ WHERE b.id = m.id AND GeometryType(m.geom) = 'POLYGON'

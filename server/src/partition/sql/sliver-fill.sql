@@ -2,27 +2,27 @@
 -- coincide) share next to no edge with anything, so the graph cannot place them. Each joins the
 -- unit it shares the longest edge with, here, before the graph is built.
 WITH slivers AS (
-  SELECT id, geom FROM partition_blocks WHERE job_id = $1 AND ST_Area(geom) < 1e-12
+  SELECT id, geom FROM partition_units WHERE ST_Area(geom) < 1e-12
 ),
 pick AS (
   SELECT s.id AS sliver, n.id, s.geom
     FROM slivers s
     JOIN LATERAL (
-      SELECT b.id FROM partition_blocks b
-       WHERE b.job_id = $1 AND b.id <> s.id AND b.id NOT IN (SELECT id FROM slivers)
+      SELECT b.id FROM partition_units b
+       WHERE b.id <> s.id AND b.id NOT IN (SELECT id FROM slivers)
          AND b.geom && ST_Expand(s.geom, 1e-7) AND ST_DWithin(b.geom, s.geom, 1e-9)
        ORDER BY ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(b.geom), ST_Buffer(s.geom, 1e-9), 1e-9), 2)) DESC, b.id
        LIMIT 1) n ON true
 ),
 merged AS (
   SELECT b.id, ST_Union(b.geom, ST_Union(p.geom, 1e-9), 1e-9) AS geom, array_agg(p.sliver) AS slivers
-    FROM pick p JOIN partition_blocks b ON b.job_id = $1 AND b.id = p.id
+    FROM pick p JOIN partition_units b ON b.id = p.id
    GROUP BY b.id, b.geom
 ),
 upd AS (
-  UPDATE partition_blocks b SET geom = m.geom FROM merged m
-   WHERE b.job_id = $1 AND b.id = m.id AND GeometryType(m.geom) = 'POLYGON'
+  UPDATE partition_units b SET geom = m.geom FROM merged m
+   WHERE b.id = m.id AND GeometryType(m.geom) = 'POLYGON'
   RETURNING m.slivers
 )
-DELETE FROM partition_blocks d USING (SELECT unnest(slivers) AS id FROM upd) x
- WHERE d.job_id = $1 AND d.id = x.id
+DELETE FROM partition_units d USING (SELECT unnest(slivers) AS id FROM upd) x
+ WHERE d.id = x.id

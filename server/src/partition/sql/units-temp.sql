@@ -1,0 +1,1 @@
+CREATE TEMP TABLE IF NOT EXISTS partition_units (id integer NOT NULL, geom geometry NOT NULL, face integer NOT NULL, zone integer NOT NULL, households integer NOT NULL DEFAULT 0, population double precision NOT NULL DEFAULT 0) ON COMMIT DROP
