@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Db, Queryable } from '../core/db.ts';
-import { NAMED_SLOWER_BY, PREPARED_BELOW_BYTES, PROBE_EVERY, renderTile, statementName, tileSql } from './encode.ts';
+import { NAMED_SLOWER_BY, PREPARED_BELOW_BYTES, PROBE_EVERY, renderTile, statementName, tileSql, WINDOW } from './encode.ts';
 
 /** A pool whose tile statement answers a tile of `bytes` bytes; records how each statement was sent. */
 function fakeDb(bytes: () => number): Db & { sent: ('named' | 'unnamed')[]; names: string[] } {
@@ -82,9 +82,28 @@ describe('tile statements: named (prepared) or unnamed', () => {
     // When named runs turn quicker (a generic plan after warm-up), a probe brings the name back.
     namedMs = 1 / (2 * NAMED_SLOWER_BY);
     db.sent.length = 0;
-    for (let i = 0; i < 5 * PROBE_EVERY; i++) await renderTile(db, 'postgres', tile('tile_f($1, $2, $3)'));
+    // The comparison is by the medians of the last WINDOW runs each way: the name comes back once
+    // most of its last WINDOW runs (probes) were quick.
+    for (let i = 0; i < (WINDOW + 3) * PROBE_EVERY; i++) await renderTile(db, 'postgres', tile('tile_f($1, $2, $3)'));
     const last = db.sent.slice(-2 * PROBE_EVERY);
     expect(last.filter((s) => s === 'named').length).toBe(2 * PROBE_EVERY - 2);
+  });
+
+  it('is not turned by one slow run: the median of the last WINDOW runs decides', async () => {
+    let now = 0;
+    const namedTimes = [1, 1, 1, 1, 1, 1, 1, 1, 9, 1];
+    let k = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const db = fakeDb(() => 3000);
+    const pool = db.pool as unknown as { query: (c: { name: string }) => Promise<unknown> };
+    const named = pool.query;
+    const unnamed = db.query;
+    pool.query = async (c) => { now += namedTimes[Math.min(k++, namedTimes.length - 1)]; return named(c); };
+    (db as { query: unknown }).query = async () => { now += 1.5; return unnamed('', []); };
+    for (let i = 0; i < 15; i++) await renderTile(db, 'postgres', tile('tile_g($1, $2, $3)'));
+    // 1 first run, 4 named, 4 unnamed (1.5 ms), then named: one 9 ms run among them changes nothing
+    // (with a smoothed mean at half weight it came to 5 ms, over 1.1 × 1.5, and the tile went unnamed).
+    expect(db.sent.slice(9)).toEqual(['named', 'named', 'named', 'named', 'named', 'named']);
   });
 
   it('runs unnamed inside a transaction (a connection without a pool)', async () => {

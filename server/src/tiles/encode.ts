@@ -87,16 +87,27 @@ export const PREPARED_BELOW_MS: Record<DbKind, number> = { postgres: 8, embedded
 export const PREPARED_BELOW_BYTES = 32 * 1024;
 /**
  * A statement that qualifies for a name still runs unnamed when, measured, its named runs are
- * slower than its unnamed ones (NAMED_SLOWER_BY, judged after JUDGE_AFTER named runs): a generic plan can be the worse one — the
- * embedded PostGIS ran the hot-spot tile statement named in 2.2 ms and unnamed in 1.8 ms
+ * slower than its unnamed ones (NAMED_SLOWER_BY, judged after JUDGE_AFTER runs each way): a generic plan can be the worse one — the
+ * embedded PostGIS ran the hot-spot tile statement named in 1.8–3.5 ms and unnamed in 0.9–2.4 ms
  * (docs/tiles.md). Every PROBE_EVERY-th run of a qualifying statement takes the other way, so
- * both times stay current as load and data change.
+ * both times stay current as load and data change. The two are compared by the medians of their
+ * last WINDOW runs: smoothed means (as before 2026-12-01) let one slow run flip the choice, and
+ * a wrong choice then stood until probes corrected it — measured inside the endpoint, the
+ * embedded hot-spot statement ran named in 228 of 400 tiles though 1.4× slower that way, and on
+ * PostgreSQL unnamed in 212 of 600 though 1.1× slower. Simulated with those times and ±35 %
+ * noise (1 run in 20 twice as slow), the slower way ran 23 % and 24 % of the time with smoothed
+ * means, 11 % and 12 % with medians of 5 (6 % when one way is 1.8× the other: the probes alone).
+ * Not solved: the runs compared are of different tiles of one zoom, and hot-spot tiles around
+ * one place took 1–15 ms each on the embedded database, so a run of heavy tiles can still tip
+ * the choice (170 of 400 of them named in the same endpoint measurement after this change);
+ * comparing both ways on the same tile would.
  */
 export const NAMED_SLOWER_BY = 1.1;
 export const PROBE_EVERY = 16;
+export const WINDOW = 5;
 /**
- * Per statement text, per zoom: the smoothed time (ms), the last tile's size (bytes), and the
- * smoothed times of its named and unnamed runs (-1 until measured) and its run count.
+ * Per statement text, per zoom: the smoothed time (ms), the last tile's size (bytes), the last
+ * WINDOW times of its named and unnamed runs (rings, zoom z at z × WINDOW) and its run counts.
  */
 interface TileStats { ms: Float64Array; bytes: Float64Array; named: Float64Array; unnamed: Float64Array; runs: Float64Array; namedRuns: Float64Array; unnamedRuns: Float64Array }
 const seen = new Map<string, TileStats>();
@@ -105,7 +116,7 @@ function tileStats(sql: string): TileStats {
   let s = seen.get(sql);
   if (s === undefined) {
     const row = () => new Float64Array(23).fill(-1);
-    s = { ms: row(), bytes: row(), named: row(), unnamed: row(), runs: new Float64Array(23), namedRuns: new Float64Array(23), unnamedRuns: new Float64Array(23) };
+    s = { ms: row(), bytes: row(), named: new Float64Array(23 * WINDOW), unnamed: new Float64Array(23 * WINDOW), runs: new Float64Array(23), namedRuns: new Float64Array(23), unnamedRuns: new Float64Array(23) };
     seen.set(sql, s);
   }
   return s;
@@ -114,6 +125,20 @@ function tileStats(sql: string): TileStats {
 const smooth = (before: number, ms: number, weight = 0.3) => (before < 0 ? ms : (1 - weight) * before + weight * ms);
 /** Named and unnamed runs measured before the two are compared. */
 const JUDGE_AFTER = 4;
+const scratch = new Float64Array(WINDOW);
+
+/** The median of the last (up to WINDOW) times of one way at zoom z. */
+function median(ring: Float64Array, runs: number, z: number): number {
+  const n = Math.min(runs, WINDOW);
+  for (let i = 0; i < n; i++) scratch[i] = ring[z * WINDOW + i];
+  const sorted = scratch.subarray(0, n).sort();
+  return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+function record(ring: Float64Array, runs: Float64Array, z: number, ms: number): void {
+  ring[z * WINDOW + (runs[z] % WINDOW)] = ms;
+  runs[z]++;
+}
 
 async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind: DbKind, sql: string, params: unknown[], z: number): Promise<pg.QueryResult<R>> {
   // Inside a transaction (a bare Queryable, no pool) statements run unnamed.
@@ -124,16 +149,16 @@ async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind:
   // A qualifying statement runs named JUDGE_AFTER times, then unnamed JUDGE_AFTER times, then the
   // quicker way (named unless over NAMED_SLOWER_BY × unnamed), the other way every PROBE_EVERY-th run.
   let named = qualifies && (stats.namedRuns[z] < JUDGE_AFTER
-    || (stats.unnamedRuns[z] >= JUDGE_AFTER && !(stats.named[z] > stats.unnamed[z] * NAMED_SLOWER_BY)));
+    || (stats.unnamedRuns[z] >= JUDGE_AFTER
+      && !(median(stats.named, stats.namedRuns[z], z) > median(stats.unnamed, stats.unnamedRuns[z], z) * NAMED_SLOWER_BY)));
   if (qualifies && ++stats.runs[z] % PROBE_EVERY === 0) named = !named;
   const t0 = performance.now();
   const r = named ? await pool!.query<R>({ name: statementName(sql), text: sql, values: params }) : await q.query<R>(sql, params);
   const ms = performance.now() - t0;
   stats.ms[z] = smooth(before, ms);
   // Only runs of qualifying statements are compared (a first run is cold: not a fair unnamed time).
-  // Half weight: a probe comes once in PROBE_EVERY runs, so each must count.
   if (qualifies) {
-    if (named) { stats.named[z] = smooth(stats.named[z], ms, 0.5); stats.namedRuns[z]++; } else { stats.unnamed[z] = smooth(stats.unnamed[z], ms, 0.5); stats.unnamedRuns[z]++; }
+    if (named) record(stats.named, stats.namedRuns, z, ms); else record(stats.unnamed, stats.unnamedRuns, z, ms);
   }
   return r;
 }
