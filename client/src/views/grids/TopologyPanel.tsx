@@ -4,7 +4,7 @@ import type { Lang } from '../../i18n/index.ts';
 import { useT } from '../../i18n/index.ts';
 import { validate, type TopologyReport } from './api.ts';
 import { area, num } from './format.ts';
-import { findingGeometry, GROUPS, groupFindings, padBounds, type Numbered } from './findings.ts';
+import { describeFinding, findingGeometry, GROUPS, groupFindings, padBounds, type Numbered } from './findings.ts';
 
 export interface ParentOption { code: string; label: string }
 
@@ -27,7 +27,7 @@ export function FindingList(props: { report: TopologyReport; lang: Lang; selecte
                     <li key={f.n}>
                       <button type="button" className={`finding ${f.severity} ${props.selected === f.n ? 'selected' : ''}`} title={f.message} data-testid="finding"
                         onClick={() => props.onSelect(f, geom ? padBounds(bbox(geom) as [number, number, number, number]) : null)}>
-                        <span className="what">{describe(f, t)}</span>
+                        <span className="what">{describeFinding(f, t)}</span>
                         {f.areaM2 !== null && <span className="area">{area(props.lang, f.areaM2)}</span>}
                         {f.kind === 'households_out_of_band' && <span className="area">{t('grd_householdsN', { n: num(props.lang, f.households ?? 0) })}</span>}
                       </button>
@@ -43,18 +43,6 @@ export function FindingList(props: { report: TopologyReport; lang: Lang; selecte
   );
 }
 
-function describe(f: Numbered, t: ReturnType<typeof useT>): string {
-  const codes = f.codes.filter(Boolean).join(' · ');
-  switch (f.kind) {
-    case 'gap': return t('grd_findGap');
-    case 'overlap': return t('grd_findOverlap', { codes });
-    case 'outside_parent': return t('grd_findOutside', { codes });
-    case 'invalid_geometry': return `${codes}: ${f.reason ?? ''}`;
-    case 'empty_grid': return t('grd_findEmpty', { codes });
-    case 'households_out_of_band': return codes;
-    default: return `${codes}: ${f.message}`;
-  }
-}
 
 /** The "topology" panel: pick a parent (or the whole jurisdiction), run the check, read the findings. */
 export function TopologyPanel(props: {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, TopologyReport } from './api.ts';
-import { findingFeatures, GROUPS, groupFindings, padBounds } from './findings.ts';
+import { translate } from '../../i18n/index.ts';
+import { describeFinding, findingFeatures, findingGroupLabel, GROUPS, groupFindings, padBounds } from './findings.ts';
 
 const square = { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] };
 const f = (kind: string, severity: Finding['severity'], extra: Partial<Finding> = {}): Finding =>
@@ -41,5 +42,15 @@ describe('topology findings', () => {
     const big = padBounds([7.0, 43.0, 7.5, 43.5]);
     expect(big[0]).toBeLessThan(7.0);
     expect(big[2] - big[0]).toBeCloseTo(0.6, 5);
+  });
+
+  it('describes findings in the reader\'s language, not by the server\'s kind and English message (the planner showed both raw)', () => {
+    const zh = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate('zh-CN', key, vars);
+    const band = f('households_out_of_band', 'warning', { codes: ['980001006002'], message: 'grid 980001006002 holds 269 households, outside the band 160–240' });
+    expect(zh(findingGroupLabel(band.kind))).toBe('户数超出范围');
+    expect(describeFinding(band, zh)).toBe('980001006002');
+    const overlap = f('overlap', 'error', { codes: ['A1', 'A2'], message: 'grids A1 and A2 overlap' });
+    expect(describeFinding(overlap, zh)).toBe('A1 · A2 相互重叠');
+    expect(describeFinding(overlap, zh)).not.toContain('overlap');
   });
 });

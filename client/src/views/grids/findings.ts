@@ -2,6 +2,8 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { MessageKey } from '../../i18n/index.ts';
 import type { Finding, TopologyReport } from './api.ts';
 
+type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
 /** The panel's groups, in the order a planner fixes them; every kind the check reports has one. */
 export const GROUPS: { id: string; label: MessageKey; kinds: string[] }[] = [
   { id: 'invalid', label: 'grd_kindInvalid', kinds: ['invalid_geometry'] },
@@ -15,6 +17,11 @@ export const GROUPS: { id: string; label: MessageKey; kinds: string[] }[] = [
 ];
 
 export interface Numbered extends Finding { n: number }
+
+/** The label of the group a finding's kind belongs to. */
+export function findingGroupLabel(kind: string): MessageKey {
+  return (GROUPS.find((g) => g.kinds.includes(kind)) ?? GROUPS[0]).label;
+}
 
 /** Findings grouped for the panel; `n` numbers them across the report (the map's feature id). */
 export function groupFindings(r: TopologyReport): Map<string, Numbered[]> {
@@ -61,4 +68,18 @@ export function padBounds(b: [number, number, number, number], minMetres = 300):
   const hw = Math.max((e - w) / 2, dLng / 2) * 1.2;
   const hh = Math.max((n - s) / 2, dLat / 2) * 1.2;
   return [cx - hw, cy - hh, cx + hw, cy + hh];
+}
+
+/** A finding in the reader's language (the server's `message` is English; it stays in the tooltip). */
+export function describeFinding(f: Pick<Finding, 'kind' | 'codes' | 'message'> & { reason?: string | null }, t: Translate): string {
+  const codes = f.codes.filter(Boolean).join(' · ');
+  switch (f.kind) {
+    case 'gap': return t('grd_findGap');
+    case 'overlap': return t('grd_findOverlap', { codes });
+    case 'outside_parent': return t('grd_findOutside', { codes });
+    case 'invalid_geometry': return `${codes}: ${f.reason ?? ''}`;
+    case 'empty_grid': return t('grd_findEmpty', { codes });
+    case 'households_out_of_band': return codes;
+    default: return `${codes}: ${f.message}`;
+  }
 }

@@ -1,7 +1,13 @@
 import { useT, type MessageKey } from '../../i18n/index.ts';
 import type { Job, Summary, Variant } from './api.ts';
 
-type Row = { key: keyof Summary | 'flaggedList'; label: MessageKey; format(s: Summary): string; better?: 'high' | 'low' };
+type T = ReturnType<typeof useT>;
+type Row = { key: keyof Summary | 'flaggedList'; label: MessageKey; format(s: Summary, t: T): string; better?: 'high' | 'low' };
+
+/** The i18n key of a grid's flag (the server's codes: tower, enclosed, empty). */
+export function flagKey(flag: string): MessageKey {
+  return flag === 'tower' ? 'pl_flagTower' : flag === 'enclosed' ? 'pl_flagEnclosed' : 'pl_flagEmpty';
+}
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
 const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
@@ -16,7 +22,7 @@ const ROWS: Row[] = [
   { key: 'minPolsbyPopper', label: 'pl_mPPmin', format: (s) => s.minPolsbyPopper.toFixed(2), better: 'high' },
   { key: 'barrierShare', label: 'pl_mBarrier', format: (s) => pct(s.barrierShare), better: 'high' },
   { key: 'crossedHard', label: 'pl_mCrossed', format: (s) => String(s.crossedHard), better: 'low' },
-  { key: 'flaggedList', label: 'pl_mFlagged', format: (s) => Object.entries(s.flagged ?? {}).map(([k, n]) => `${k} ${n}`).join(', ') || '0' },
+  { key: 'flaggedList', label: 'pl_mFlagged', format: (s, t) => Object.entries(s.flagged ?? {}).map(([k, n]) => `${t(flagKey(k))} ${n}`).join(', ') || '0' },
   { key: 'runtimeMs', label: 'pl_mRuntime', format: (s) => (s.runtimeMs === undefined ? '—' : `${(s.runtimeMs / 1000).toFixed(2)} s`) },
 ];
 
@@ -46,7 +52,7 @@ export function MetricTable(props: { job: Job; metrics: Summary | null }) {
               <th scope="row">{t(row.label)}</th>
               {cols.map((c, i) => (
                 <td key={c.v} data-testid={`m-${row.key}-${c.v}`} data-value={values[i] ?? ''} className={best !== null && values[i] === best ? 'best' : undefined}>
-                  {c.s ? row.format(c.s) : '—'}
+                  {c.s ? row.format(c.s, t) : '—'}
                 </td>
               ))}
             </tr>

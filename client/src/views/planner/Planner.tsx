@@ -13,7 +13,7 @@ import { EditPanel, type EditMode } from './EditPanel.tsx';
 import { startDrawing, type DrawShape } from './draw.ts';
 import { appliedEdit, applyMoves, emptyHistory, mergeEdit, moveEdit, neighbours, type Edit, type History } from './edits.ts';
 import { areaLayers, blockLayer, boundsOf, gridLayers, type Hover } from './layers.ts';
-import { MetricTable } from './MetricTable.tsx';
+import { flagKey, MetricTable } from './MetricTable.tsx';
 import { Findings, PublishPanel } from './PublishPanel.tsx';
 import { SetupForm, type AreaMode } from './SetupForm.tsx';
 import './planner.css';
@@ -456,6 +456,3 @@ function statusKey(status: string) {
   return keys[status as keyof typeof keys] ?? 'pl_stRunning';
 }
 
-function flagKey(flag: string) {
-  return flag === 'tower' ? 'pl_flagTower' : flag === 'enclosed' ? 'pl_flagEnclosed' : 'pl_flagEmpty';
-}

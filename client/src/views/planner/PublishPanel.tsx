@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useT } from '../../i18n/index.ts';
+import { describeFinding, findingGroupLabel } from '../grids/findings.ts';
 import { PlannerApiError, publishJob, type Finding, type Job, type PublishResult, type TopologyReport } from './api.ts';
 
 /** Publishing through the server's topology check: its refusal is shown, warnings can be accepted. */
@@ -56,8 +57,9 @@ export function PublishPanel(props: { job: Job; token: string | null; disabled: 
 export function Findings(props: { report: TopologyReport }) {
   const t = useT();
   const list = (items: Finding[], cls: string) => items.map((f, i) => (
-    <li key={`${cls}-${i}`} className={cls}>
-      <span className="kind">{f.kind}</span> {f.codes.filter(Boolean).join(', ')} — {f.message}
+    <li key={`${cls}-${i}`} className={cls} title={f.message}>
+      <span className="kind">{t(findingGroupLabel(f.kind))}</span> {describeFinding(f, t)}
+      {f.kind === 'households_out_of_band' && f.households !== undefined && <> — {t('grd_householdsN', { n: f.households })}</>}
     </li>
   ));
   const { errors, warnings, slivers } = props.report;
