@@ -215,6 +215,7 @@ export const en: Record<keyof typeof zh, string> = {
   inc_light_yellow: 'Yellow (due soon)',
   inc_light_green: 'Green',
   inc_light_none: 'No light (not open)',
+  inc_legendBins: 'Open incidents per area (zoom in for each case)',
   inc_class_ordinary: 'Ordinary',
   inc_class_immediate: 'Immediate',
   inc_class_emergency: 'Emergency',

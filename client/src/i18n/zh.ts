@@ -213,6 +213,7 @@ export const zh = {
   inc_light_yellow: '黄灯（临期）',
   inc_light_green: '绿灯',
   inc_light_none: '不亮灯（非在办）',
+  inc_legendBins: '区域内未结事件数（放大可见单个事件）',
   inc_class_ordinary: '一般',
   inc_class_immediate: '紧急',
   inc_class_emergency: '突发',

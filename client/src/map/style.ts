@@ -91,6 +91,8 @@ export function buildStyle(opts: { basemap: TileJson; grids: TileJson; incidents
 
 /** Deadline lights as the field knows them. */
 export const LIGHT_COLOURS: Record<string, string> = { green: '#22c55e', yellow: '#facc15', red: '#ef4444', none: '#94a3b8' };
+/** Far out the maps draw open counts per bin in this colour, below this zoom; single incidents from it on. */
+export const INCIDENT_BINS = { colour: '#f97316', maxzoom: 14 } as const;
 
 /**
  * Open incidents from the tiles: open counts per bin far out (never a million points on the
@@ -100,9 +102,9 @@ function incidentLayers(theme: Theme): LayerSpecification[] {
   const dark = theme === 'dark';
   return [
     {
-      id: 'incidents-bins', type: 'circle', source: INCIDENTS_TILESET, 'source-layer': 'incident_bins', maxzoom: 14,
+      id: 'incidents-bins', type: 'circle', source: INCIDENTS_TILESET, 'source-layer': 'incident_bins', maxzoom: INCIDENT_BINS.maxzoom,
       paint: {
-        'circle-color': '#f97316',
+        'circle-color': INCIDENT_BINS.colour,
         'circle-opacity': dark ? 0.75 : 0.6,
         'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'open']], 1, 2.5, 10, 9, 40, 20],
         'circle-stroke-width': 0.5,

@@ -4,7 +4,7 @@ import { ApiError } from '../../api/client.ts';
 import { loadJurisdiction, type JurisdictionInfo } from '../../api/jurisdiction.ts';
 import { LangContext, useT } from '../../i18n/index.ts';
 import { MapView } from '../../map/MapView.tsx';
-import { LIGHT_COLOURS } from '../../map/style.ts';
+import { INCIDENT_BINS, LIGHT_COLOURS } from '../../map/style.ts';
 import type { ViewProps } from '../routes.ts';
 import { useLiveEvents, type LiveEvent } from '../wall/live.ts';
 import { EMPTY_FILTERS, getIncident, listIncidents, loadCategories, loadDepartments, type Category, type Department, type Filters, type Incident, type IncidentDetail } from './api.ts';
@@ -62,6 +62,8 @@ export default function Incidents(props: ViewProps) {
   const [detailNudge, setDetailNudge] = useState(0);
   const [pick, setPick] = useState<[number, number] | null>(null);
   const [map, setMap] = useState<MlMap | null>(null);
+  // Far out the map draws open counts per area (orange, by size); the legend says so while they show.
+  const [binsShown, setBinsShown] = useState(false);
   const [mapError, setMapError] = useState<string | null>(null);
   const counters = useRef({ listLoads: 0, liveEvents: 0 });
 
@@ -203,10 +205,11 @@ export default function Incidents(props: ViewProps) {
         </aside>
         <div className="inc-map">
           <MapView token={token} lang={lang} theme="light" tiers={tiers} attribution={t('attribution')} incidents layers={layers}
-            onState={(s) => setMap(s.map)} onError={setMapError} />
+            onState={(s) => { setMap(s.map); setBinsShown(s.zoom < INCIDENT_BINS.maxzoom); }} onError={setMapError} />
           {tab === 'report' && <div className="hint">{t('inc_clickMapHint')}</div>}
           <div className="inc-legend" aria-hidden="true">
             {(['green', 'yellow', 'red'] as const).map((l) => <span key={l}><i style={{ background: LIGHT_COLOURS[l] }} />{t(`inc_light_${l}`)}</span>)}
+            {binsShown && <span data-testid="inc-legend-bins"><i style={{ background: INCIDENT_BINS.colour }} />{t('inc_legendBins')}</span>}
           </div>
           {mapError && <div className="toast error">{t('mapError', { message: mapError })}</div>}
           {selectedId !== null && tab !== 'assessment' && (

@@ -45,6 +45,13 @@ describe.skipIf(Boolean(browserSkip))('incident centre in headless Chromium', ()
     expect(await rows().first().getAttribute('data-id')).toBe(String(second.items[0].id));
     // The page's incidents are drawn on the map by deck.gl in their light colours.
     expect(await page.evaluate(() => (window.__wangge!.overlay as unknown as { _deck: { props: { layers: { id: string }[] } } })._deck.props.layers.map((l) => l.id))).toContain('inc-page');
+    // Far out the tiles draw open counts per area as orange dots: the legend names them while they show, not close in.
+    const zoom = await page.evaluate(() => window.__wangge!.map.getZoom());
+    await page.evaluate(() => window.__wangge!.map.jumpTo({ zoom: 13 }));
+    await expect.poll(() => page.locator('[data-testid="inc-legend-bins"]').textContent()).toBe('Open incidents per area (zoom in for each case)');
+    await page.evaluate(() => window.__wangge!.map.jumpTo({ zoom: 15 }));
+    await expect.poll(() => page.locator('[data-testid="inc-legend-bins"]').count()).toBe(0);
+    await page.evaluate((z) => window.__wangge!.map.jumpTo({ zoom: z }), zoom);
   });
 
   it('filters by status, light and grid, each matching the server\'s own count', async () => {
