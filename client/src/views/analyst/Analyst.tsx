@@ -209,7 +209,7 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
     }
     if (kind === 'emerging') return emergingLegend(t, result?.kind === 'emerging' ? result.em.categories : null, t('an_emNote', { n: result?.kind === 'emerging' ? result.em.steps.length : '–' }));
     const max = Math.max(0, ...values);
-    return rampLegend(lang, t(metric === 'rate' ? 'an_h3RateTitle' : 'an_h3Title'), breaks, max);
+    return rampLegend(lang, t(metric === 'rate' ? 'an_h3RateTitle' : 'an_h3Title'), breaks, max, metric === 'count');
     // `t` is a new function each render; it changes only with `lang`.
   }, [kind, result, own, metric, breaks, values, lang, kernel]);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translate, type MessageKey } from '../../i18n/index.ts';
-import { classOf, emergingLegend, explainError, giLegend, quantileBreaks, rampColour, RAMP, translateWarning } from './classes.ts';
+import { classOf, emergingLegend, explainError, giLegend, quantileBreaks, rampColour, RAMP, rampLegend, translateWarning } from './classes.ts';
 
 const en = (key: MessageKey, vars?: Record<string, string | number>) => translate('en', key, vars);
 const zh = (key: MessageKey, vars?: Record<string, string | number>) => translate('zh-CN', key, vars);
@@ -47,5 +47,11 @@ describe('analyst legends and classes', () => {
     expect(explainError(en, 'en', refusal)).toContain('(Gi* needs at least 30 units and this selection has 9)');
     expect(explainError(zh, 'zh-CN', refusal)).toMatch(/^Gi\* 至少需要 30 个分析单元/);
     expect(explainError(en, 'en', { code: 'boom', message: 'HTTP 500' })).toBe('The analysis failed: HTTP 500');
+  });
+
+  it('labels classes of counts as whole numbers ("1", "3 – 5"), and rates as half-open ranges', () => {
+    expect(rampLegend('en', 'n', [1, 2, 3, 6, 9], 25, true).items.map((i) => i.label)).toEqual(['1', '2', '3 – 5', '6 – 8', '9 – 25']);
+    expect(rampLegend('en', 'n', [1, 2], 2, true).items.map((i) => i.label)).toEqual(['1', '2']);
+    expect(rampLegend('en', 'r', [0.5, 1.25], 3, false).items.map((i) => i.label)).toEqual(['0.5 – <1.25', '1.25 – 3']);
   });
 });

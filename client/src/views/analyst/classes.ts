@@ -88,10 +88,12 @@ type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 const fmt = (x: number, lang: string) => x.toLocaleString(lang === 'en' ? 'en' : 'zh-CN', { maximumFractionDigits: 2 });
 
-export function rampLegend(lang: string, title: string, breaks: number[], max: number): LegendModel {
+/** `whole`: counts, so a class [2, 3) reads "2" and [3, 6) reads "3 – 5" rather than "2 – <3", "3 – <6". */
+export function rampLegend(lang: string, title: string, breaks: number[], max: number, whole = false): LegendModel {
+  const range = (lo: number, hi: number) => (hi <= lo ? fmt(lo, lang) : `${fmt(lo, lang)} – ${fmt(hi, lang)}`);
   const items = breaks.map((b, i) => {
     const hi = i + 1 < breaks.length ? breaks[i + 1] : null;
-    const label = hi === null ? (b >= max ? fmt(b, lang) : `${fmt(b, lang)} – ${fmt(max, lang)}`) : `${fmt(b, lang)} – <${fmt(hi, lang)}`;
+    const label = hi === null ? range(b, max) : whole ? range(b, hi - 1) : `${fmt(b, lang)} – <${fmt(hi, lang)}`;
     return { colour: rampColour(b, breaks), label };
   });
   return { title, items };
