@@ -360,7 +360,7 @@ function AnalystMain({ token, roles }: { token: string; roles: string[] }) {
               {WIDTHS[step].map((w) => <option key={w} value={w}>{t(step === 'week' ? 'an_weeks' : 'an_months', { n: w })}</option>)}
             </select>
           </label>
-          <label className="check"><input type="checkbox" checked={whole} onChange={(e) => { setWhole(e.target.checked); setPlaying(false); }} data-testid="analyst-whole" /> {t('an_whole')}</label>
+          <label className="check"><input type="checkbox" checked={whole || kind === 'emerging'} disabled={kind === 'emerging'} onChange={(e) => { setWhole(e.target.checked); setPlaying(false); }} data-testid="analyst-whole" /> {t('an_whole')}</label>
           {loading && <span className="busy">{t('an_loading')}</span>}
           {!loading && kind !== 'own' && result?.kind === 'h3' && <span className="total" data-testid="analyst-total">{t('an_total', { n: result.h3.total.toLocaleString() })}</span>}
         </div>

@@ -200,6 +200,9 @@ describe.skipIf(Boolean(browserSkip))('analyst view in headless Chromium', () =>
     expect(await page.locator('[data-testid="analyst-legend"] li').count()).toBe(present.length);
     expect(await page.locator('[data-testid="analyst-legend"] h3').textContent()).toBe('Emerging hot spot categories');
     expect(await page.locator('[data-testid="analyst-slider"]').isDisabled()).toBe(true);
+    // "Whole period" says what is shown: ticked, and not to be unticked here.
+    expect(await page.locator('[data-testid="analyst-whole"]').isChecked()).toBe(true);
+    expect(await page.locator('[data-testid="analyst-whole"]').isDisabled()).toBe(true);
     await shot(page, 'emerging');
     // The chart is the cube's sum per week.
     const bars = await page.locator('[data-testid="analyst-chart"] .bar').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
