@@ -1,8 +1,9 @@
 /**
  * `npm run screenshots`: the README's pictures, made the way a user sees the product — the demo
  * area on a fresh embedded PostGIS, the built client, headless Chromium. Writes
- * docs/screenshots/panorama.png (1600×1000, zh-CN), wall.png (1920×1080, with live pulses) and
- * wall-hotspots.png (the wall's Gi* hot-spot view).
+ * docs/screenshots/panorama.png (1600×1000, zh-CN), wall.png (1920×1080, with live pulses),
+ * wall-hotspots.png (the wall's Gi* hot-spot view), planner.png (a proposal for Monte-Carlo beside the
+ * current grids) and analyst-gi.png / analyst-heatmap.png (1600×1000, English).
  * Chinese text needs a CJK font in the system (Debian: fonts-noto-cjk).
  */
 import { execSync } from 'node:child_process';
@@ -70,7 +71,33 @@ try {
   await hotspots.waitForFunction(() => window.__wangge?.ready === true && window.__wangge.overlay !== null && (window.__wanggeWall?.viewCells ?? 0) > 0, null, { timeout: 120_000 });
   await hotspots.waitForTimeout(2500);
   await hotspots.screenshot({ path: path.join(OUT, 'wall-hotspots.png') });
-  console.log(`wrote ${OUT}/panorama.png, wall.png and wall-hotspots.png`);
+
+  // The planner with a proposal for Monte-Carlo next to the current grids, and the analyst's Gi* and heatmap, in English.
+  const session = JSON.stringify({ token: admin, username: 'admin', roles: ['admin'] });
+  const signedIn = async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.addInitScript((s) => localStorage.setItem('wangge.session', s), session);
+    return page;
+  };
+  const planner = await signedIn();
+  await planner.goto(`${base}/planner?lang=en`);
+  await planner.waitForSelector('[data-testid="pl-area"] option[value="980001006"]', { state: 'attached', timeout: 60_000 });
+  await planner.selectOption('[data-testid="pl-area"]', '980001006');
+  await planner.click('[data-testid="pl-start"]');
+  await planner.waitForSelector('[data-testid="metric-table"]', { timeout: 180_000 });
+  await planner.waitForTimeout(3000);
+  await planner.screenshot({ path: path.join(OUT, 'planner.png') });
+
+  const analyst = await signedIn();
+  await analyst.goto(`${base}/analyst?lang=en`);
+  await analyst.waitForFunction(() => window.__wanggeAnalyst?.loading === false && window.__wanggeAnalyst.url !== null, null, { timeout: 60_000 });
+  for (const kind of ['gi', 'heatmap'] as const) {
+    await analyst.locator(`input[name="analyst-kind"][value="${kind}"]`).check();
+    await analyst.waitForFunction((k) => window.__wanggeAnalyst?.kind === k && window.__wanggeAnalyst.loading === false, kind, { timeout: 60_000 });
+    await analyst.waitForTimeout(3000);
+    await analyst.screenshot({ path: path.join(OUT, `analyst-${kind}.png`) });
+  }
+  console.log(`wrote ${OUT}/panorama.png, wall.png, wall-hotspots.png, planner.png, analyst-gi.png and analyst-heatmap.png`);
 } finally {
   await browser.close();
   await app.close();
