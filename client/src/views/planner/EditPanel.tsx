@@ -1,6 +1,8 @@
-import { useT } from '../../i18n/index.ts';
+import { useContext } from 'react';
+import { LangContext, useT } from '../../i18n/index.ts';
 import type { GridCollection, GridProps } from './api.ts';
 import type { DrawShape } from './draw.ts';
+import { flagKey, flagWhy } from './flags.ts';
 
 export type EditMode = 'merge' | 'move' | 'split' | 'redraw';
 
@@ -34,6 +36,7 @@ const devText = (d: number | null) => (d === null ? '—' : `${d > 0 ? '+' : ''}
 /** Editing the proposal: pick a grid, merge it with a neighbour, move blocks into it, split it, redraw its edge; undo/redo. */
 export function EditPanel(props: Props) {
   const t = useT();
+  const { lang } = useContext(LangContext);
   const bySeq = new Map(props.grids.features.map((f) => [f.properties.seq, f.properties]));
   const sel = props.selected !== null ? bySeq.get(props.selected) ?? null : null;
   const label = (g: GridProps) => g.code ?? `#${g.seq}`;
@@ -59,7 +62,7 @@ export function EditPanel(props: Props) {
       {sel && (
         <div className="pl-selected" data-testid="pl-selected">
           <strong>{label(sel)}</strong> · {t('pl_hh', { n: sel.households })} · {devText(sel.deviation)}
-          {sel.flag && <div className="pl-flag">⚑ {sel.flag}: {sel.flagReason}</div>}
+          {sel.flag && <div className="pl-flag">⚑ {t(flagKey(sel.flag))}: {flagWhy(sel.flag, sel.flagReason, lang, t)}</div>}
           {props.mode === 'merge' && (
             <div className="pl-merge">
               <span className="muted">{t('pl_mergeWith')}</span>
@@ -104,8 +107,8 @@ export function EditPanel(props: Props) {
               const g = f.properties;
               return (
                 <tr key={g.seq} data-testid="pl-grid-row" data-seq={g.seq} className={g.seq === props.selected ? 'selected' : undefined}
-                  onClick={() => props.onSelect(g.seq === props.selected ? null : g.seq)} title={g.flagReason ?? undefined}>
-                  <td>{label(g)}</td><td>{g.households}</td><td>{devText(g.deviation)}</td><td>{g.flag ?? ''}</td>
+                  onClick={() => props.onSelect(g.seq === props.selected ? null : g.seq)} title={g.flag ? flagWhy(g.flag, g.flagReason, lang, t) : undefined}>
+                  <td>{label(g)}</td><td>{g.households}</td><td>{devText(g.deviation)}</td><td>{g.flag ? t(flagKey(g.flag)) : ''}</td>
                 </tr>
               );
             })}

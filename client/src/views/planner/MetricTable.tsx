@@ -1,13 +1,10 @@
 import { useT, type MessageKey } from '../../i18n/index.ts';
 import type { Job, Summary, Variant } from './api.ts';
+import { flagKey } from './flags.ts';
 
 type T = ReturnType<typeof useT>;
 type Row = { key: keyof Summary | 'flaggedList'; label: MessageKey; format(s: Summary, t: T): string; better?: 'high' | 'low' };
 
-/** The i18n key of a grid's flag (the server's codes: tower, enclosed, empty). */
-export function flagKey(flag: string): MessageKey {
-  return flag === 'tower' ? 'pl_flagTower' : flag === 'enclosed' ? 'pl_flagEnclosed' : 'pl_flagEmpty';
-}
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
 const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));

@@ -13,7 +13,8 @@ import { EditPanel, type EditMode } from './EditPanel.tsx';
 import { startDrawing, type DrawShape } from './draw.ts';
 import { appliedEdit, applyMoves, emptyHistory, mergeEdit, moveEdit, neighbours, type Edit, type History } from './edits.ts';
 import { areaLayers, blockLayer, boundsOf, gridLayers, type Hover } from './layers.ts';
-import { flagKey, MetricTable } from './MetricTable.tsx';
+import { flagKey, flagWhy } from './flags.ts';
+import { MetricTable } from './MetricTable.tsx';
 import { Findings, PublishPanel } from './PublishPanel.tsx';
 import { SetupForm, type AreaMode } from './SetupForm.tsx';
 import './planner.css';
@@ -340,7 +341,7 @@ export default function Planner(props: ViewProps) {
           <div>{t('pl_hh', { n: g.households })} · {t('pl_people', { n: g.population })}</div>
           {g.deviation !== null && <div>{t('pl_deviation')}: {g.deviation > 0 ? '+' : ''}{Math.round(g.deviation * 100)} %</div>}
           {g.polsbyPopper !== null && <div>{t('pl_mPP')}: {g.polsbyPopper.toFixed(2)}</div>}
-          {g.flag && <div className="pl-flag">⚑ {t(flagKey(g.flag))}: {g.flagReason}</div>}
+          {g.flag && <div className="pl-flag">⚑ {t(flagKey(g.flag))}: {flagWhy(g.flag, g.flagReason, lang, t)}</div>}
         </>}
         {b && <>
           <strong>{t('pl_block', { id: b.id })}</strong>
