@@ -28,6 +28,10 @@ export function checkShape(g: unknown): ShapeProblem | null {
     if (!Array.isArray(poly) || poly.length === 0) return { reason: 'a polygon has no rings' };
     for (const ring of poly) {
       if (!Array.isArray(ring) || !ring.every(isPosition)) return { reason: 'a ring holds a position that is not [lng, lat] numbers' };
+      // Grids are stored in WGS84: a position past ±180/±90 is a swapped or projected pair, and
+      // PostGIS would store it without complaint (found publishing lng 200, lat 95 on 2026-12-01).
+      const off = ring.find((p) => Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90);
+      if (off) return { reason: `position (${off[0]}, ${off[1]}) is not a longitude/latitude in WGS84 (lng first, within ±180, ±90)` };
       if (ring.length < 3) return { reason: `a ring has ${ring.length} positions; a polygon ring needs at least 4` };
       const [a, z] = [ring[0], ring[ring.length - 1]];
       if (a[0] !== z[0] || a[1] !== z[1]) unclosed = true;

@@ -88,6 +88,16 @@ describe('publish, read, locate over HTTP', () => {
     expect(res.json().error.details.errors[0].kind).toBe('gap');
   });
 
+  it('refuses a grid outside WGS84 (lng 200, lat 95) with 422 and writes nothing', async () => {
+    const before = (await t.db.query('SELECT count(*)::int AS n FROM grids WHERE jurisdiction_id = $1', [jid])).rows[0];
+    const geom = { type: 'Polygon', coordinates: [[[200, 95], [201, 95], [201, 96], [200, 95]]] };
+    const res = await post('/api/grids/publish', { jurisdictionId: jid, parentCode: '110101001', grids: [{ name: 'off the globe', geom }] });
+    expect(res.statusCode).toBe(422);
+    expect(errorCode(res)).toBe('topology_errors');
+    expect(res.json().error.details.errors.map((e: { kind: string }) => e.kind)).toContain('invalid_geometry');
+    expect((await t.db.query('SELECT count(*)::int AS n FROM grids WHERE jurisdiction_id = $1', [jid])).rows[0]).toEqual(before);
+  });
+
   it('lists grids as GeoJSON by tier and parent', async () => {
     const res = await get(`/api/grids?jurisdiction=${jid}&tier=2&parent=110101001`);
     expect(res.statusCode).toBe(200);
