@@ -45,6 +45,9 @@ export function registerErrorHandlers(app: FastifyInstance): void {
       const fe = err as FastifyError;
       return reply.status(400).send(body('validation_failed', fe.message, fe.validation));
     }
+    if (isMalformedMultipart(err, request.isMultipart())) {
+      return reply.status(400).send(body('malformed_multipart', `The multipart/form-data body could not be read (${err.message}); send it whole, with the boundary its Content-Type names`));
+    }
     const status = (err as FastifyError).statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code = FASTIFY_CODES[(err as FastifyError).code] ?? snake((err as FastifyError).code ?? 'bad_request');
@@ -54,6 +57,17 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     request.log.error({ err }, 'request failed');
     return reply.status(status).send(body(status === 503 ? 'unavailable' : 'internal', status === 503 ? 'Service unavailable, try again shortly' : 'Internal server error', undefined, request.id));
   });
+}
+
+/**
+ * A multipart body the parser could not read (cut off, no boundary, a broken part header):
+ * @fastify/busboy's errors carry no status code or error code, only these messages, so they
+ * would otherwise be answered as a 500. Only on multipart requests, and only errors without a
+ * status of their own.
+ */
+export function isMalformedMultipart(err: { message?: string; statusCode?: number }, multipart: boolean): boolean {
+  return multipart && err.statusCode === undefined && !(err instanceof HttpError)
+    && /unexpected end of (multipart data|form)|malformed part header|boundary not found|part terminated early/i.test(err.message ?? '');
 }
 
 function body(code: string, message: string, details?: unknown, requestId?: string): ErrorBody {

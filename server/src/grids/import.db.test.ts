@@ -169,6 +169,19 @@ describe('POST /api/imports', () => {
     expect(emptyFc.error.code).toBe('empty_file');
   });
 
+  it('refuses a multipart body it cannot read (cut off, or its boundary missing) with 400 malformed_multipart, and starts no job', async () => {
+    const jid = await seedStreet(t.db, uniq('imp'));
+    const before = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_jobs')).rows[0].n;
+    const whole = multipart({ kind: 'grids', jurisdiction: jid }, { name: 'a.csv', content: 'code,name\n1,a\n' });
+    const cut = whole.payload.subarray(0, whole.payload.length - 30);
+    for (const payload of [cut, Buffer.from('no boundary in here at all')]) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/imports', payload, headers: whole.headers });
+      expect(res.statusCode).toBe(400);
+      expect(errorCode(res)).toBe('malformed_multipart');
+    }
+    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_jobs')).rows[0].n).toBe(before);
+  });
+
   it('rejects a file over the configured limit with 413 and a clear code', async () => {
     const small = await testApp({ WANGGE_UPLOAD_LIMIT_MB: 0.001 });
     try {

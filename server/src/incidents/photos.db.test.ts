@@ -58,6 +58,15 @@ describe('incident photos', () => {
     expect(await photoCount()).toBe(before);
   });
 
+  it('refuses a multipart body cut off in the middle of the photo with 400 malformed_multipart, and writes nothing', async () => {
+    const before = await photoCount();
+    const whole = multipart('file', 'x.png', 'image/png', Buffer.alloc(4096, 7));
+    const res = await upload({ payload: whole.payload.subarray(0, 2000), headers: whole.headers });
+    expect(res.statusCode).toBe(400);
+    expect(errorCode(res)).toBe('malformed_multipart');
+    expect(await photoCount()).toBe(before);
+  });
+
   it('refuses an oversized photo with 413', async () => {
     const before = await photoCount();
     const big = Buffer.concat([PNG.subarray(0, 8), Buffer.alloc(PHOTO_MAX_BYTES + 10)]);
