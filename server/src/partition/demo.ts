@@ -42,7 +42,7 @@ export async function partitionInto(db: Db, jurisdictionId: number, parentCode: 
       `INSERT INTO grids (jurisdiction_id, tier, code, name, name_en, parent_code, geom, households, population, attributes)
        SELECT p.jurisdiction_id, p.tier + 1, g.code, p.name || ' ' || right(g.code, 3), coalesce(p.name_en, p.name) || ' ' || right(g.code, 3),
               p.code, g.geom, coalesce(s.households, 0), round(coalesce(s.people, 0))::int,
-              jsonb_build_object('partitionJob', g.job_id) || CASE WHEN g.flag IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('flag', g.flag, 'flagReason', g.flag_reason) END
+              jsonb_build_object('partitionJob', g.job_id) || CASE WHEN g.flag IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('flag', g.flag, 'flagReason', g.flag_reason, 'flagDetail', g.flag_detail) END
          FROM partition_grids g
          JOIN grids p ON p.jurisdiction_id = $2 AND p.code = $3 AND p.valid_to IS NULL
          LEFT JOIN (SELECT grid_seq, sum(households)::int AS households, sum(population) AS people FROM partition_blocks WHERE job_id = $1 GROUP BY grid_seq) s

@@ -116,6 +116,30 @@ describe('editing a proposal', () => {
     expect(await proposalState(id)).toEqual(start);
   }, 60_000);
 
+  it('brings a merged tower back with its flag, reason and reason as data', async () => {
+    const flagOf = async (seq: number) => {
+      const grids = await t.app.inject({ method: 'GET', url: `/api/partitions/${id}/grids`, headers: bearer(planner) });
+      const p = grids.json().features.find((f: any) => f.properties.seq === seq)?.properties;
+      return p && { flag: p.flag, flagReason: p.flagReason, flagDetail: p.flagDetail };
+    };
+    const { rows: pair } = await t.db.query<{ a: number; b: number }>(
+      `SELECT a.seq AS a, b.seq AS b FROM partition_grids a JOIN partition_grids b
+          ON b.job_id = a.job_id AND b.variant = a.variant AND a.seq <> b.seq AND ST_Intersects(a.geom, b.geom)
+       WHERE a.job_id = $1 AND a.variant = 'proposal' AND a.flag = 'tower' AND b.flag IS NULL
+         AND ST_Length(ST_CollectionExtract(ST_Intersection(a.geom, b.geom, 1e-9), 2)) > 0
+       ORDER BY a.seq, b.seq LIMIT 1`, [id]);
+    const { a, b } = pair[0];
+    const before = await flagOf(a);
+    expect(before.flagDetail).toMatchObject({ code: 'tower', hi: 240 });
+    const { rows: blocks } = await t.db.query<{ id: number }>('SELECT id FROM partition_blocks WHERE job_id = $1 AND grid_seq = $2 ORDER BY id', [id, a]);
+    const merge = await post(`/api/partitions/${id}/moves`, { moves: blocks.map((x) => ({ block: x.id, to: b })) });
+    expect(merge.statusCode, merge.body).toBe(200);
+    expect(await flagOf(a)).toBeUndefined();
+    const undo = await post(`/api/partitions/${id}/moves`, { moves: merge.json().moves.map((m: any) => ({ block: m.block, to: m.from })) });
+    expect(undo.statusCode, undo.body).toBe(200);
+    expect(await flagOf(a)).toEqual(before);
+  }, 60_000);
+
   it('splits a grid into two balanced contiguous parts; undo and redo are moves', async () => {
     const start = await proposalState(id);
     // The grids with the most blocks first; one whose blocks allow no two contiguous parts of

@@ -24,7 +24,7 @@ export interface Move { block: number; to: number }
 /** A move as applied: where the block came from, so the client can keep the inverse. */
 export interface AppliedMove extends Move { from: number }
 
-interface EmptiedGrid { code: string | null; flag: string | null; flagReason: string | null }
+interface EmptiedGrid { code: string | null; flag: string | null; flagReason: string | null; flagDetail?: object | null }
 type StoredResult = PartitionResult & { emptied?: Record<string, EmptiedGrid> };
 
 interface EditJob { params: PartitionParams; result: StoredResult; srid: number; parentCode: string | null }
@@ -80,11 +80,11 @@ async function applyMoves(q: Queryable, jobId: number, job: EditJob, moves: Move
     [jobId, blockIds, moves.map((m) => m.to)]);
   for (const seq of created) {
     const back = emptied[String(seq)];
-    const meta = back ?? { code: create?.code ?? null, flag: null, flagReason: null };
+    const meta: EmptiedGrid = back ?? { code: create?.code ?? null, flag: null, flagReason: null };
     await q.query(
-      `INSERT INTO partition_grids (job_id, variant, seq, code, geom, flag, flag_reason)
-       SELECT $1, 'proposal', $2, $3, ST_Multi(ST_Union(geom, 1e-9)), $4, $5 FROM partition_blocks WHERE job_id = $1 AND grid_seq = $2`,
-      [jobId, seq, meta.code, meta.flag, meta.flagReason]);
+      `INSERT INTO partition_grids (job_id, variant, seq, code, geom, flag, flag_reason, flag_detail)
+       SELECT $1, 'proposal', $2, $3, ST_Multi(ST_Union(geom, 1e-9)), $4, $5, $6::jsonb FROM partition_blocks WHERE job_id = $1 AND grid_seq = $2`,
+      [jobId, seq, meta.code, meta.flag, meta.flagReason, meta.flagDetail ? JSON.stringify(meta.flagDetail) : null]);
     delete emptied[String(seq)];
   }
   const touched = [...new Set([...moves.map((m) => m.to), ...blocks.map((b) => b.grid_seq)])];
@@ -100,15 +100,15 @@ async function applyMoves(q: Queryable, jobId: number, job: EditJob, moves: Move
   if (torn.length > 0) throw unprocessable('not_contiguous', `The edit would leave grid(s) ${torn.join(', ')} in more than one piece; nothing was changed`, { grids: torn });
   const removed = rebuilt.filter((r) => r.pieces === null).map((r) => r.seq);
   if (removed.length > 0) {
-    const { rows: gone } = await q.query<{ seq: number; code: string | null; flag: string | null; flag_reason: string | null }>(
-      "DELETE FROM partition_grids WHERE job_id = $1 AND variant = 'proposal' AND seq = ANY ($2::int[]) RETURNING seq, code, flag, flag_reason", [jobId, removed]);
-    for (const g of gone) emptied[String(g.seq)] = { code: g.code, flag: g.flag, flagReason: g.flag_reason };
+    const { rows: gone } = await q.query<{ seq: number; code: string | null; flag: string | null; flag_reason: string | null; flag_detail: object | null }>(
+      "DELETE FROM partition_grids WHERE job_id = $1 AND variant = 'proposal' AND seq = ANY ($2::int[]) RETURNING seq, code, flag, flag_reason, flag_detail", [jobId, removed]);
+    for (const g of gone) emptied[String(g.seq)] = { code: g.code, flag: g.flag, flagReason: g.flag_reason, flagDetail: g.flag_detail };
   }
 
   const p = job.params;
   const summary = await variantMetrics(q, jobId, 'proposal', [...new Set([...p.hardClasses, ...p.preferredClasses])], job.srid, band(p));
   const r = job.result;
-  const metrics = r.metrics ? { ...r.metrics, ...summary, crossedHard: r.metrics.crossedHard, crossedHardReasons: r.metrics.crossedHardReasons } : null;
+  const metrics = r.metrics ? { ...r.metrics, ...summary, crossedHard: r.metrics.crossedHard, crossedHardReasons: r.metrics.crossedHardReasons, crossedHardDetails: r.metrics.crossedHardDetails ?? [] } : null;
   await q.query('UPDATE partition_jobs SET result = $2 WHERE id = $1', [jobId, JSON.stringify({ ...r, metrics, grids: summary.grids, emptied })]);
   return {
     changed: touched.filter((s) => !removed.includes(s) && !created.includes(s)).sort((a, b) => a - b),

@@ -280,7 +280,8 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
   await txNoJit(db, async (q) => {
     await q.query("DELETE FROM partition_grids WHERE job_id = $1 AND variant = 'proposal'", [jobId]);
     await q.query(sql('assign'), [jobId, [...regionOf.keys()], [...regionOf.values()]]);
-    await q.query(sql('proposal-grids'), [jobId, regions.map((r) => r.seq), regions.map((r) => r.flag), regions.map((r) => r.reason)]);
+    await q.query(sql('proposal-grids'), [jobId, regions.map((r) => r.seq), regions.map((r) => r.flag), regions.map((r) => r.reason),
+      regions.map((r) => (r.detail ? JSON.stringify({ ...r.detail, by: b.by }) : null))]);
     await assignCodes(q, jobId, job.parent_code);
   });
 
@@ -296,6 +297,7 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
     const crossed = regions.filter((r) => r.crossedHard);
     result.metrics = {
       ...summary, crossedHard: crossed.length, crossedHardReasons: crossed.map((r) => `${codeOf.get(r.seq)}: ${r.crossedHard}`),
+      crossedHardDetails: crossed.map((r) => ({ grid: codeOf.get(r.seq) ?? null, ...r.crossedHardDetail! })),
       runtimeMs: engineMs, units: units.length, blocks,
     };
   }

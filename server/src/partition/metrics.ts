@@ -1,4 +1,5 @@
 /** Summary metrics of one set of grids (a proposal, the current grids, a baseline). */
+import type { CrossedHardDetail } from './regionalize.ts';
 
 export interface GridRow {
   seq: number;
@@ -12,6 +13,9 @@ export interface GridRow {
   flag: string | null;
   flagReason: string | null;
 }
+
+/** A grid that crosses a hard barrier (by its code) and why, as data: see CrossedHardDetail. */
+export interface CrossedHardItem { grid: string | null; code: CrossedHardDetail['code'] }
 
 export interface Summary {
   grids: number;
@@ -30,6 +34,8 @@ export interface Summary {
   /** Grids that had to cross a hard barrier, and why (never, in this engine: hard barriers are not crossed). */
   crossedHard: number;
   crossedHardReasons: string[];
+  /** The same as data, for a client to say in its reader's language. */
+  crossedHardDetails: CrossedHardItem[];
 }
 
 export function summarize(rows: GridRow[], by: 'households' | 'people', lo: number, hi: number): Summary {
@@ -53,6 +59,7 @@ export function summarize(rows: GridRow[], by: 'households' | 'people', lo: numb
     barrierShare: inner > 0 ? round(rows.reduce((s, r) => s + r.onBarrierM, 0) / inner) : 1,
     crossedHard: 0,
     crossedHardReasons: [],
+    crossedHardDetails: [],
   };
 }
 

@@ -80,8 +80,9 @@ describe('partition demo step on Monaco', () => {
   }, 120_000);
 
   it('puts most unflagged unit grids in the band 160–240 and flags towers with their reason', async () => {
-    const { rows } = await t.db.query<{ households: number; flag: string | null; reason: string | null }>(
-      `SELECT households, attributes->>'flag' AS flag, attributes->>'flagReason' AS reason FROM grids WHERE jurisdiction_id = $1 AND tier = 3 AND valid_to IS NULL`, [jid]);
+    const { rows } = await t.db.query<{ households: number; flag: string | null; reason: string | null; detail: Record<string, unknown> | null }>(
+      `SELECT households, attributes->>'flag' AS flag, attributes->>'flagReason' AS reason, attributes->'flagDetail' AS detail
+         FROM grids WHERE jurisdiction_id = $1 AND tier = 3 AND valid_to IS NULL`, [jid]);
     const unflagged = rows.filter((r) => !r.flag);
     const inBand = unflagged.filter((r) => r.households >= 160 && r.households <= 240).length;
     expect(rows.length).toBeGreaterThan(120);
@@ -91,6 +92,8 @@ describe('partition demo step on Monaco', () => {
     for (const tw of towers) {
       expect(tw.households).toBeGreaterThan(240);
       expect(tw.reason).toMatch(/one building holds \d+/);
+      expect(tw.detail).toMatchObject({ code: 'tower', by: 'households', hi: 240 });
+      expect(tw.reason).toContain(`one building holds ${tw.detail!.holds},`);
     }
   });
 });
@@ -138,6 +141,20 @@ describe('POST /api/partitions', () => {
       expect(f.properties.polsbyPopper).toBeGreaterThan(0);
       expect(f.properties.polsbyPopper).toBeLessThanOrEqual(1);
     }
+    // A flagged grid carries its reason as data beside the English text, with the text's figures.
+    const flagged = r.grids.features.filter((f: any) => f.properties.flag);
+    expect(flagged.some((f: any) => f.properties.flag === 'tower')).toBe(true);
+    for (const { properties: p } of r.grids.features) {
+      if (!p.flag) { expect(p.flagDetail).toBeNull(); continue; }
+      expect(p.flagDetail.by).toBe('households');
+      if (p.flag !== 'tower') { expect(['enclosed', 'whole_area', 'empty']).toContain(p.flagDetail.code); continue; }
+      expect(p.flagDetail).toMatchObject({ code: 'tower', hi: 240 });
+      expect(p.flagDetail.holds).toBeGreaterThan(240);
+      expect(p.flagReason).toMatch(new RegExp(`^one building holds ${p.flagDetail.holds}, above the band's upper bound 240`));
+      for (const n of p.flagDetail.cutOff ?? []) expect(p.flagReason).toContain(`with the ${n} around it`);
+    }
+    expect(r.metrics.crossedHardDetails).toHaveLength(r.metrics.crossedHard);
+    r.metrics.crossedHardDetails.forEach((d: any, i: number) => expect(r.metrics.crossedHardReasons[i]).toMatch(new RegExp(`^${d.grid}: takes in an area without households`)));
 
     const c = await coverage(
       'SELECT area AS geom FROM partition_jobs WHERE id = $1',

@@ -59,6 +59,8 @@ describe('regionalize', () => {
     expect(towers).toHaveLength(1);
     expect(towers[0].w).toBe(700);
     expect(towers[0].reason).toMatch(/one building holds 700/);
+    expect(towers[0].detail).toEqual({ code: 'tower', holds: 700, hi: 240 });
+    expect(regions.filter((r) => !r.flag).every((r) => r.detail === null)).toBe(true);
     expect(regions.filter((r) => !r.flag).every((r) => r.w >= 160 && r.w <= 240)).toBe(true);
   });
 
@@ -72,6 +74,7 @@ describe('regionalize', () => {
     expect(enclosed).toHaveLength(1);
     expect(enclosed[0].w).toBe(100);
     expect(enclosed[0].reason).toMatch(/enclosed by hard barriers with only 100/);
+    expect(enclosed[0].detail).toEqual({ code: 'enclosed', holds: 100, lo: 160 });
   });
 
   it('merges empty units into the neighbour with the longest shared edge, and an empty zone across the hard barrier', () => {
@@ -82,6 +85,28 @@ describe('regionalize', () => {
     const crossed = regions.filter((r) => r.crossedHard);
     expect(crossed).toHaveLength(1);
     expect(crossed[0].crossedHard).toMatch(/without households/);
+    expect(crossed[0].crossedHardDetail).toEqual({ code: 'takes_empty_enclosed' });
+    expect(regions.filter((r) => !r.crossedHard).every((r) => r.crossedHardDetail === null)).toBe(true);
+  });
+
+  it('gives each flag\'s figures as data beside the English reason: pieces towers cut off, a small whole area, an empty island', () => {
+    // A row: 200 | tower 700 | 30 (cut off by the tower, joins it) | 25 (the same); and an island with nobody.
+    const units: Unit[] = [200, 700, 30].map((w, i) => ({ id: i + 1, face: i + 1, zone: 1, w, x: i * 100, y: 0, area: 10_000 }));
+    units.push({ id: 4, face: 4, zone: 1, w: 25, x: 100, y: 100, area: 10_000 }, { id: 5, face: 5, zone: 2, w: 0, x: 900, y: 900, area: 10_000 });
+    const edges: Edge[] = [{ a: 1, b: 2, len: 100 }, { a: 2, b: 3, len: 100 }, { a: 2, b: 4, len: 100 }];
+    const { regions } = regionalize({ units, edges, ...band, seed: 1 });
+    const tower = regions.find((r) => r.flag === 'tower')!;
+    expect(tower.reason).toBe("one building holds 700, above the band's upper bound 240; with the 30 around it that towers cut off from the rest; with the 25 around it that towers cut off from the rest");
+    expect(tower.detail).toEqual({ code: 'tower', holds: 700, hi: 240, cutOff: [30, 25] });
+    const empty = regions.find((r) => r.flag === 'empty')!;
+    expect(empty.reason).toMatch(/^no households/);
+    expect(empty.detail).toEqual({ code: 'empty' });
+    // One zone holding less than the band in all: 'the whole area', not 'enclosed by hard barriers'.
+    const small = lattice(3, 3, () => 10.4);
+    const whole = regionalize({ ...small, ...band, seed: 1 }).regions;
+    expect(whole).toHaveLength(1);
+    expect(whole[0].reason).toBe("the whole area with only 94, below the band's lower bound 160; kept whole");
+    expect(whole[0].detail).toEqual({ code: 'whole_area', holds: 94, lo: 160 });
   });
 
   it('chooses k so that the mean falls in the band when any k allows it', () => {

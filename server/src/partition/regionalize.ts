@@ -60,10 +60,30 @@ export interface RegionalizeInput {
 
 export type Flag = 'tower' | 'enclosed' | 'empty';
 
+/**
+ * Why a region is flagged, machine-readable beside the English `reason` so a client can say it
+ * in its reader's language with the same figures (rounded as in the text; in the band's unit):
+ * - tower: one unit holds `holds`, above the band's upper bound `hi`; `cutOff`: the pieces below
+ *   the band that towers cut off and that joined it (one figure per piece, as in the text);
+ * - enclosed: hard barriers enclose only `holds`, below the lower bound `lo` (kept whole);
+ * - whole_area: the same for an area of one zone, which holds only `holds` in all;
+ * - empty: no households and no grid beside it to join.
+ */
+export type FlagDetail =
+  | { code: 'tower'; holds: number; hi: number; cutOff?: number[] }
+  | { code: 'enclosed' | 'whole_area'; holds: number; lo: number }
+  | { code: 'empty' };
+
+/** Why a region crosses a hard barrier: it takes in an area without households that hard barriers enclose. */
+export interface CrossedHardDetail { code: 'takes_empty_enclosed' }
+
 export interface Region {
   seq: number; w: number; units: number[]; flag: Flag | null; reason: string | null;
+  /** `reason` as data (null when not flagged). */
+  detail: FlagDetail | null;
   /** Why this region crosses a hard barrier (null: it does not). */
   crossedHard: string | null;
+  crossedHardDetail: CrossedHardDetail | null;
 }
 
 export interface RegionalizeResult {
@@ -83,11 +103,11 @@ export function regionalize(input: RegionalizeInput): RegionalizeResult {
   const nodes = mergeEmpty(input);
   const fmt = (w: number) => String(Math.round(w));
   // Work regions as node lists; region index per node.
-  const groups: { nodes: number[]; flag: Flag | null; reason: string | null; crossedHard: string | null }[] = [];
+  const groups: { nodes: number[]; flag: Flag | null; reason: string | null; detail: FlagDetail | null; crossedHard: string | null; crossedHardDetail: CrossedHardDetail | null }[] = [];
   const regionOfNode = new Int32Array(nodes.length).fill(-1);
-  const add = (members: number[], flag: Flag | null, reason: string | null) => {
+  const add = (members: number[], flag: Flag | null, reason: string | null, detail: FlagDetail | null = null) => {
     for (const n of members) regionOfNode[n] = groups.length;
-    groups.push({ nodes: [...members], flag, reason, crossedHard: null });
+    groups.push({ nodes: [...members], flag, reason, detail, crossedHard: null, crossedHardDetail: null });
   };
 
   // Towers: nothing left to split.
@@ -95,7 +115,8 @@ export function regionalize(input: RegionalizeInput): RegionalizeResult {
   nodes.forEach((n, i) => {
     if (n.w > input.hi) {
       tower.add(i);
-      add([i], 'tower', `one building holds ${fmt(n.w)}, above the band's upper bound ${fmt(input.hi)}`);
+      add([i], 'tower', `one building holds ${fmt(n.w)}, above the band's upper bound ${fmt(input.hi)}`,
+        { code: 'tower', holds: Math.round(n.w), hi: Math.round(input.hi) });
     }
   });
 
@@ -116,9 +137,11 @@ export function regionalize(input: RegionalizeInput): RegionalizeResult {
       g.nodes.push(...comp);
       for (const n of comp) regionOfNode[n] = regionOfNode[towerNbr];
       g.reason = `${g.reason}; with the ${fmt(W)} around it that towers cut off from the rest`;
+      if (g.detail?.code === 'tower') g.detail.cutOff = [...(g.detail.cutOff ?? []), Math.round(W)];
     } else if (W < input.lo) {
       const why = zoneCount > 1 ? 'enclosed by hard barriers' : 'the whole area';
-      add(comp, 'enclosed', `${why} with only ${fmt(W)}, below the band's lower bound ${fmt(input.lo)}; kept whole`);
+      add(comp, 'enclosed', `${why} with only ${fmt(W)}, below the band's lower bound ${fmt(input.lo)}; kept whole`,
+        { code: zoneCount > 1 ? 'enclosed' : 'whole_area', holds: Math.round(W), lo: Math.round(input.lo) });
     } else {
       const k = Math.min(comp.length, chooseK(W, input.target, input.lo, input.hi));
       if (k === 1) add(comp, null, null);
@@ -141,10 +164,13 @@ export function regionalize(input: RegionalizeInput): RegionalizeResult {
       const r = regionOfNode[across];
       groups[r].nodes.push(...comp);
       for (const n of comp) regionOfNode[n] = r;
-      if (beside < 0) groups[r].crossedHard = 'takes in an area without households that hard barriers enclose (water, park, port)';
+      if (beside < 0) {
+        groups[r].crossedHard = 'takes in an area without households that hard barriers enclose (water, park, port)';
+        groups[r].crossedHardDetail = { code: 'takes_empty_enclosed' };
+      }
     }
     if (next.length === pending.length) {
-      for (const comp of next) add(comp, 'empty', 'no households, and no grid beside it to join (a separate piece of the area: an island, a pier)');
+      for (const comp of next) add(comp, 'empty', 'no households, and no grid beside it to join (a separate piece of the area: an island, a pier)', { code: 'empty' });
       break;
     }
     pending = next;
@@ -152,7 +178,7 @@ export function regionalize(input: RegionalizeInput): RegionalizeResult {
 
   const regions: Region[] = groups.map((g, i) => ({
     seq: i + 1, w: g.nodes.reduce((s, n) => s + nodes[n].w, 0), units: g.nodes.flatMap((n) => nodes[n].units),
-    flag: g.flag, reason: g.reason, crossedHard: g.crossedHard,
+    flag: g.flag, reason: g.reason, detail: g.detail, crossedHard: g.crossedHard, crossedHardDetail: g.crossedHardDetail,
   }));
   const regionOf = new Map<number, number>();
   for (const r of regions) for (const u of r.units) regionOf.set(u, r.seq);

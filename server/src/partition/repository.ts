@@ -43,8 +43,8 @@ export function jobOut(j: JobRow, grids?: object) {
 
 /** A variant's grids as a FeatureCollection, in code order. */
 export async function gridsCollection(q: Queryable, jobId: number, variant: string, target: number | null, by: string) {
-  const { rows } = await q.query<{ seq: number; code: string | null; households: number; population: number; area_m2: number | null; polsby_popper: number | null; barrier_share: Record<string, number>; flag: string | null; flag_reason: string | null; geometry: object }>(
-    `SELECT seq, code, households, population, area_m2, polsby_popper, barrier_share, flag, flag_reason, ST_AsGeoJSON(geom, 7)::json AS geometry
+  const { rows } = await q.query<{ seq: number; code: string | null; households: number; population: number; area_m2: number | null; polsby_popper: number | null; barrier_share: Record<string, number>; flag: string | null; flag_reason: string | null; flag_detail: object | null; geometry: object }>(
+    `SELECT seq, code, households, population, area_m2, polsby_popper, barrier_share, flag, flag_reason, flag_detail, ST_AsGeoJSON(geom, 7)::json AS geometry
        FROM partition_grids WHERE job_id = $1 AND variant = $2 ORDER BY code NULLS LAST, seq`, [jobId, variant]);
   return {
     type: 'FeatureCollection' as const,
@@ -55,7 +55,7 @@ export async function gridsCollection(q: Queryable, jobId: number, variant: stri
         seq: r.seq, code: r.code, households: r.households, population: Math.round(r.population), areaM2: r.area_m2,
         polsbyPopper: r.polsby_popper, barrierShare: r.barrier_share,
         deviation: target ? Math.round((((by === 'people' ? r.population : r.households) - target) / target) * 1000) / 1000 : null,
-        flag: r.flag, flagReason: r.flag_reason,
+        flag: r.flag, flagReason: r.flag_reason, flagDetail: r.flag_detail,
       },
     })),
   };

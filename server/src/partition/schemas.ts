@@ -22,6 +22,22 @@ export const createBody = {
   },
 } as const;
 
+/** regionalize.ts FlagDetail: a flag's reason as data, beside the English flagReason. */
+export const flagDetail = {
+  type: ['object', 'null'],
+  required: ['code'],
+  description: 'Why the grid is flagged, as data (the figures of flagReason, in the band\'s unit `by`): '
+    + 'tower {holds, hi, cutOff?}: one building holds `holds`, above the upper bound `hi`, with the pieces below the band that towers cut off (one figure each); '
+    + 'enclosed {holds, lo}: hard barriers enclose only `holds`, below the lower bound `lo`; whole_area {holds, lo}: the whole area holds only that; '
+    + 'empty: no households and no grid beside it to join. Null when not flagged.',
+  properties: {
+    code: { type: 'string', enum: ['tower', 'enclosed', 'whole_area', 'empty'] },
+    by: { type: 'string', enum: ['households', 'people'] },
+    holds: { type: 'integer' }, hi: { type: 'integer' }, lo: { type: 'integer' },
+    cutOff: { type: 'array', items: { type: 'integer' } },
+  },
+} as const;
+
 export const summary = {
   type: 'object',
   additionalProperties: true,
@@ -31,6 +47,11 @@ export const summary = {
     flagged: { type: 'object', additionalProperties: { type: 'integer' } },
     meanPolsbyPopper: { type: 'number' }, minPolsbyPopper: { type: 'number' }, barrierShare: { type: 'number' },
     crossedHard: { type: 'integer' }, crossedHardReasons: { type: 'array', items: { type: 'string' } },
+    crossedHardDetails: {
+      type: 'array',
+      description: 'crossedHardReasons as data: the grid (its code) and why — takes_empty_enclosed: it takes in an area without households that hard barriers enclose',
+      items: { type: 'object', required: ['code'], properties: { grid: { type: ['string', 'null'] }, code: { type: 'string', enum: ['takes_empty_enclosed'] } } },
+    },
     runtimeMs: { type: 'number' }, units: { type: 'integer' }, blocks: { type: 'integer' },
   },
 } as const;
@@ -57,6 +78,7 @@ export const featureCollection = {
               barrierShare: { type: 'object', additionalProperties: { type: 'number' } },
               deviation: { type: ['number', 'null'], description: 'Relative deviation from the target' },
               flag: { type: ['string', 'null'], enum: ['tower', 'enclosed', 'empty', null] }, flagReason: { type: ['string', 'null'] },
+              flagDetail,
             },
           },
         },
