@@ -6,6 +6,10 @@ import { appendHistory, getCategory, getIncidentRow, type IncidentRow } from './
 import { deadlinesFor, loadSettings, type IncidentClass } from './settings.ts';
 import { checkAction, RULES, type Action, type Status } from './workflow.ts';
 
+/** The longest extension (延期) one step may grant, in calendar days past the current deadline. */
+export const MAX_EXTENSION_DAYS = 366;
+const MAX_EXTENSION_MS = MAX_EXTENSION_DAYS * 24 * 3600 * 1000;
+
 export interface ActionBody {
   action: Action;
   note?: string;
@@ -106,10 +110,18 @@ export async function performAction(q: Queryable, id: number, body: ActionBody, 
     }
     case 'extend': {
       if (!isLimit(body.limit!)) throw badRequest('bad_limit', `Bad limit "${body.limit}": use <n>h, <n>d, <n>wh or <n>wd`);
+      const limit = parseLimit(body.limit!);
+      // "0h" would log an extension that moves nothing and still count the case as extended.
+      if (!(limit.n > 0)) throw badRequest('bad_limit', `An extension must add time: "${body.limit}" adds none`);
       const r = await loadSettings(q, row.jurisdiction_id);
       const base = new Date(Math.max(now.getTime(), (row.close_due_at ?? now).getTime()));
-      const limit = parseLimit(body.limit!);
-      const due = addLimit(base, limit, r.calendar);
+      // A calendar walk past ten years throws, and a huge "d" gives an invalid date: both were
+      // 500s. An extension is capped at a year past the current deadline.
+      let due: Date;
+      try { due = addLimit(base, limit, r.calendar); } catch { due = new Date(NaN); }
+      if (Number.isNaN(due.getTime()) || due.getTime() - base.getTime() > MAX_EXTENSION_MS) {
+        throw unprocessable('limit_too_long', `An extension may add at most ${MAX_EXTENSION_DAYS} days to the close-by deadline; "${body.limit}" adds more`, { maxDays: MAX_EXTENSION_DAYS });
+      }
       Object.assign(set, { close_due_at: due, close_warn_at: addLimit(base, limit, r.calendar, r.settings.yellowShare), extended: true });
       Object.assign(data, { limit: body.limit, previousCloseDueAt: row.close_due_at?.toISOString() ?? null, closeDueAt: due.toISOString() });
       break;
@@ -125,6 +137,8 @@ export async function performAction(q: Queryable, id: number, body: ActionBody, 
 
 async function findDepartment(q: Queryable, ref: string | number, jurisdictionId: number): Promise<{ id: number; code: string }> {
   const byId = typeof ref === 'number' || /^[0-9]+$/.test(ref);
+  // An id past the integer range names no department (and would be a cast error, a 500).
+  if (byId && Number(ref) > 2147483647) throw unprocessable('unknown_department', `No department "${ref}" for this jurisdiction; see GET /api/departments`);
   const { rows } = await q.query<{ id: number; code: string }>(
     `SELECT id, code FROM departments WHERE ${byId ? 'id = $1::int' : 'code = $1'} AND active AND (jurisdiction_id IS NULL OR jurisdiction_id = $2)`, [String(ref), jurisdictionId]);
   if (!rows[0]) throw unprocessable('unknown_department', `No department "${ref}" for this jurisdiction; see GET /api/departments`);

@@ -4,7 +4,7 @@ import { badRequest } from '../core/errors.ts';
 import { performAction, type ActionBody } from './actions.ts';
 import { clock } from './clock.ts';
 import { toWgs84, type Crs } from './coords.ts';
-import { listIncidents, toGeoJson, type ListQuery } from './list.ts';
+import { checkListFilters, listIncidents, toGeoJson, type ListQuery } from './list.ts';
 import { createIncident, getHistory, getIncidentRow, toIncident } from './repository.ts';
 import { actionBody, idParams, incidentOut, incidentWithHistory, listQuery, reportBody } from './schemas.ts';
 import type { IncidentClass } from './settings.ts';
@@ -49,6 +49,7 @@ export default async function incidentRoutes(app: FastifyInstance): Promise<void
   }, async (request) => {
     const { format, ...query } = request.query;
     if (query.from && query.to && query.from >= query.to) throw badRequest('bad_period', '"from" must be before "to"');
+    await checkListFilters(db, query);
     const { items, total } = await listIncidents(db, query, request.user, clock.now());
     return format === 'geojson' ? toGeoJson(items, total) : { items, total };
   });

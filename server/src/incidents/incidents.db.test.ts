@@ -252,3 +252,93 @@ describe('GET /api/incidents', () => {
     expect(list.items.every((i: { jurisdictionId: number }) => i.jurisdictionId === other.jid)).toBe(true);
   });
 });
+
+describe('bad input loses nothing (probe of 2026-12-01)', () => {
+  /** The case and its history as stored, to compare before and after a refused step. */
+  const snapshot = async (id: number) => ({
+    row: (await t.db.query('SELECT * FROM incidents WHERE id = $1', [id])).rows[0],
+    history: (await t.db.query('SELECT * FROM incident_history WHERE incident_id = $1 ORDER BY id', [id])).rows,
+  });
+
+  it('refuses out-of-order, repeated, unknown and closed-case steps with a specific 4xx and changes nothing', async () => {
+    setNow(MONDAY_10);
+    const id = (await report(officer, { ...IN_A1, category: '0202' })).json().id;
+    const refuse = async (payload: Record<string, unknown>, status: number, code: string) => {
+      const before = await snapshot(id);
+      const res = await act(dispatcher, id, payload);
+      expect(res.statusCode, `${JSON.stringify(payload)}: ${res.body}`).toBe(status);
+      expect(errorCode(res)).toBe(code);
+      expect(await snapshot(id)).toEqual(before);
+    };
+    await refuse({ action: 'close' }, 409, 'illegal_action');
+    await refuse({ action: 'accept' }, 400, 'validation_failed');
+    await refuse({ action: 'handle' }, 409, 'illegal_action');
+    expect((await act(dispatcher, id, { action: 'register' })).statusCode).toBe(200);
+    await refuse({ action: 'register' }, 409, 'illegal_action');
+    await refuse({ action: 'dispatch' }, 400, 'missing_field');
+    await refuse({ action: 'dispatch', department: 'nope' }, 422, 'unknown_department');
+    await refuse({ action: 'dispatch', department: 99999999999 }, 422, 'unknown_department');
+    await refuse({ action: 'dispatch', department: '99999999999999999999' }, 422, 'unknown_department');
+    await refuse({ action: 'dispatch', department: 'municipal', version: 1 }, 409, 'version_conflict');
+    await refuse({ action: 'extend', note: 'x', limit: '0h' }, 400, 'bad_limit');
+    await refuse({ action: 'extend', note: 'x', limit: '0.0wd' }, 400, 'bad_limit');
+    await refuse({ action: 'extend', note: 'x', limit: '99999wd' }, 422, 'limit_too_long');
+    await refuse({ action: 'extend', note: 'x', limit: '99999999999999d' }, 422, 'limit_too_long');
+    await refuse({ action: 'extend', note: 'x', limit: '367d' }, 422, 'limit_too_long');
+    for (const b of [{ action: 'dispatch', department: 'municipal' }, { action: 'handle' }, { action: 'close' }]) expect((await act(dispatcher, id, b)).statusCode).toBe(200);
+    await refuse({ action: 'close' }, 409, 'illegal_action');
+    await refuse({ action: 'dispatch', department: 'municipal' }, 409, 'illegal_action');
+    await refuse({ action: 'extend', note: 'x', limit: '1d' }, 409, 'illegal_action');
+    await refuse({ action: 'evaluate', satisfaction: 9 }, 400, 'validation_failed');
+    expect((await act(dispatcher, id, { action: 'extend', note: 'x', limit: '1d' })).statusCode).toBe(409);
+  });
+
+  it('of two identical concurrent steps takes one and answers the other 409', async () => {
+    const id = (await report(officer, { ...IN_A1, category: '0202' })).json().id;
+    const [a, b] = await Promise.all([act(dispatcher, id, { action: 'register' }), act(dispatcher, id, { action: 'register' })]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    expect(errorCode(a.statusCode === 409 ? a : b)).toBe('illegal_action');
+    expect(await count("SELECT count(*)::int AS n FROM incident_history WHERE incident_id = $1 AND action = 'register'", [id])).toBe(1);
+    expect(await count('SELECT version AS n FROM incidents WHERE id = $1', [id])).toBe(2);
+  });
+
+  it('refuses an Idempotency-Key reused with a different report (422) and replays the same one', async () => {
+    const key = `reuse-${Date.now()}`;
+    const body = { ...IN_A1, category: '0201', description: 'bin' };
+    const first = await report(officer, body, { 'idempotency-key': key });
+    expect(first.statusCode).toBe(201);
+    for (const other of [{ ...body, description: 'another bin' }, { ...body, category: '0202' }, { ...body, lng: IN_A1.lng + 0.0001 }, { ...body, class: 'emergency' }]) {
+      const res = await report(officer, other, { 'idempotency-key': key });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(errorCode(res)).toBe('idempotency_key_reused');
+      expect(res.json().error.details).toEqual({ incidentId: first.json().id });
+    }
+    // A later step does not make the same retry look different: the request is compared.
+    expect((await act(dispatcher, first.json().id, { action: 'register', category: '0202' })).statusCode).toBe(200);
+    const again = await report(officer, body, { 'idempotency-key': key });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    expect(await count('SELECT count(*)::int AS n FROM incidents WHERE idempotency_key = $1', [key])).toBe(1);
+    // The key is the reporter's: another user's same key is a new report.
+    const other = await tokenFor(t, ['officer'], { jurisdictionId: jid });
+    expect((await report(other, { ...body, description: 'mine' }, { 'idempotency-key': key })).statusCode).toBe(201);
+  });
+
+  it('names unknown filter values of the incident list (400) and keeps empty lists for known ones', async () => {
+    const list = (qs: string) => t.app.inject({ method: 'GET', url: `/api/incidents?${qs}`, headers: bearer(viewer) });
+    const cases: [string, string][] = [
+      ['category=ZZZ', 'unknown_category'], ['department=nope', 'unknown_department'], ['department=99999999999', 'unknown_department'],
+      ['grid=NOPE', 'unknown_grid'], ['jurisdictionId=999999', 'unknown_jurisdiction'], ['source=zzz', 'validation_failed'],
+    ];
+    for (const [qs, code] of cases) {
+      const res = await list(qs);
+      expect(res.statusCode, `${qs}: ${res.body}`).toBe(400);
+      expect(errorCode(res)).toBe(code);
+      if (code !== 'validation_failed') expect(res.json().error.message).toContain(qs.split('=')[1]);
+    }
+    // Known values that match nothing here: an empty list, not an error.
+    const empty = await list(`grid=${code}&category=0102&source=open311&department=fire`);
+    expect(empty.statusCode).toBe(200);
+    expect(empty.json()).toEqual({ items: [], total: 0 });
+  });
+});

@@ -1,5 +1,6 @@
 import type { AuthUser } from '../core/auth.ts';
 import type { Queryable } from '../core/db.ts';
+import { badRequest } from '../core/errors.ts';
 import { jurisdictionScope, SELECT_INCIDENT, toIncident, type Incident, type IncidentRow } from './repository.ts';
 
 export interface ListQuery {
@@ -32,6 +33,32 @@ export function listWhere(query: Omit<ListQuery, 'limit' | 'offset'>, user: Auth
   if (query.to) cond.push(`i.reported_at < ${p(query.to)}::timestamptz`);
   if (query.synthetic !== undefined) cond.push(`i.synthetic = ${p(query.synthetic)}`);
   return { where: cond.length ? `WHERE ${cond.join(' AND ')}` : '', params };
+}
+
+/**
+ * Filter values from a known set (categories, departments, grids, jurisdictions are tables)
+ * that name nothing are a client's mistake — a typo would otherwise read as "no incidents".
+ * 400 naming the value; a known value that matches nothing still gives an empty list. Grids
+ * are looked up in every version, since incidents keep the grid chain of their report time.
+ */
+export async function checkListFilters(q: Queryable, query: Pick<ListQuery, 'category' | 'department' | 'grid' | 'jurisdictionId'>): Promise<void> {
+  const exists = async (sql: string, v: unknown) => (await q.query(sql, [v])).rows.length > 0;
+  if (query.category !== undefined && !(await exists('SELECT 1 FROM categories WHERE code = $1', query.category))) {
+    throw badRequest('unknown_category', `No category "${query.category}"; see GET /api/categories`, { category: query.category });
+  }
+  if (query.department !== undefined) {
+    const byId = /^[0-9]+$/.test(query.department);
+    // An id past the integer range names nothing (and would be a cast error in SQL).
+    if ((byId && Number(query.department) > 2147483647) || !(await exists(`SELECT 1 FROM departments WHERE ${byId ? 'id = $1::int' : 'code = $1'}`, byId ? Number(query.department) : query.department))) {
+      throw badRequest('unknown_department', `No department "${query.department}"; see GET /api/departments`, { department: query.department });
+    }
+  }
+  if (query.grid !== undefined && !(await exists('SELECT 1 FROM grids WHERE code = $1 LIMIT 1', query.grid))) {
+    throw badRequest('unknown_grid', `No grid "${query.grid}" (current or former)`, { grid: query.grid });
+  }
+  if (query.jurisdictionId !== undefined && !(await exists('SELECT 1 FROM jurisdictions WHERE id = $1', query.jurisdictionId))) {
+    throw badRequest('unknown_jurisdiction', `No jurisdiction ${query.jurisdictionId}`, { jurisdictionId: query.jurisdictionId });
+  }
 }
 
 export async function listIncidents(q: Queryable, query: ListQuery, user: AuthUser | null, now: Date): Promise<{ items: Incident[]; total: number }> {

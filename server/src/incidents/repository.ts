@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { AuthUser } from '../core/auth.ts';
 import { sqlFile, type Queryable } from '../core/db.ts';
 import { HttpError, notFound, unprocessable } from '../core/errors.ts';
@@ -116,9 +117,10 @@ export interface NewIncident {
  */
 export async function createIncident(q: Queryable, input: NewIncident, user: AuthUser | null, now: Date): Promise<{ id: number; replay: boolean; jurisdictionId: number; gridCodes: string[] }> {
   const reporter = user?.id ?? null;
+  const fingerprint = input.idempotencyKey ? reportFingerprint(input) : null;
   if (input.idempotencyKey) {
     const prior = await findByKey(q, reporter, input.idempotencyKey);
-    if (prior) return { ...prior, replay: true };
+    if (prior) return { ...sameReport(prior, input.idempotencyKey, fingerprint!), replay: true };
   }
   const category = await getCategory(q, input.category);
   const scope = user?.jurisdictionId ?? input.jurisdictionId;
@@ -131,18 +133,18 @@ export async function createIncident(q: Queryable, input: NewIncident, user: Aut
   const { rows } = await q.query<{ id: number }>(
     `INSERT INTO incidents (jurisdiction_id, geom, category_code, description, source, grid_code, chain_id, grid_codes, tier,
                             reported_at, reporter_contact, class, handle_warn_at, handle_due_at, close_warn_at, close_due_at,
-                            reported_by, idempotency_key, synthetic)
-     VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $5, $6, $7, grid_chain_id($8::jsonb), $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+                            reported_by, idempotency_key, synthetic, idempotency_fingerprint)
+     VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $5, $6, $7, grid_chain_id($8::jsonb), $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
      ON CONFLICT ((COALESCE(reported_by, 0)), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
      RETURNING id`,
     [located.jurisdictionId, input.lng, input.lat, category.code, input.description, input.source, leaf.code, JSON.stringify(located.chain),
       located.chain.map((c) => c.code), leaf.tier, now, input.reporterContact ?? null, cls, d.handleWarnAt, d.handleDueAt, d.closeWarnAt, d.closeDueAt,
-      reporter, input.idempotencyKey ?? null, input.synthetic ?? false]);
+      reporter, input.idempotencyKey ?? null, input.synthetic ?? false, fingerprint]);
   if (!rows[0]) {
     // A concurrent retry with the same key committed first: answer its incident.
     const prior = await findByKey(q, reporter, input.idempotencyKey!);
     if (!prior) throw new HttpError(409, 'idempotency_conflict', 'A request with this Idempotency-Key is still in progress; retry');
-    return { ...prior, replay: true };
+    return { ...sameReport(prior, input.idempotencyKey!, fingerprint!), replay: true };
   }
   const id = rows[0].id;
   await appendHistory(q, { incidentId: id, at: now, user, action: 'report', from: null, to: 'reported', note: null, data: { source: input.source, category: category.code, class: cls, gridCode: leaf.code } });
@@ -150,7 +152,32 @@ export async function createIncident(q: Queryable, input: NewIncident, user: Aut
   return { id, replay: false, jurisdictionId: located.jurisdictionId, gridCodes: located.chain.map((c) => c.code) };
 }
 
-async function findByKey(q: Queryable, reporter: number | null, key: string): Promise<{ id: number; jurisdictionId: number; gridCodes: string[] } | null> {
-  const { rows } = await q.query<{ id: number; jurisdiction_id: number; grid_codes: string[] }>('SELECT id, jurisdiction_id, grid_codes FROM incidents WHERE COALESCE(reported_by, 0) = $1 AND idempotency_key = $2', [reporter ?? 0, key]);
-  return rows[0] ? { id: rows[0].id, jurisdictionId: rows[0].jurisdiction_id, gridCodes: rows[0].grid_codes } : null;
+/**
+ * What makes two reports the same request: every field the client sent (coordinates after
+ * conversion to WGS84). Kept as a sha256 beside the key, so a retry is compared with the
+ * request that made the incident, not with the incident as later steps changed it.
+ */
+export function reportFingerprint(input: NewIncident): string {
+  const fields = [input.lng, input.lat, input.category, input.class ?? null, input.description, input.source, input.reporterContact ?? null, input.jurisdictionId ?? null];
+  return crypto.createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+interface PriorReport { id: number; jurisdictionId: number; gridCodes: string[]; fingerprint: string | null }
+
+/**
+ * A key reused with a different report is a client bug (or two clients sharing a key): answering
+ * the first incident would silently drop the second report, so it is refused. Incidents written
+ * before fingerprints were kept (null) replay on the key alone, as they did.
+ */
+function sameReport(prior: PriorReport, key: string, fingerprint: string): Omit<PriorReport, 'fingerprint'> {
+  if (prior.fingerprint !== null && prior.fingerprint !== fingerprint) {
+    throw unprocessable('idempotency_key_reused', `The Idempotency-Key "${key}" was already used for a different report (incident ${prior.id}); send a new key for a new report`, { incidentId: prior.id });
+  }
+  return { id: prior.id, jurisdictionId: prior.jurisdictionId, gridCodes: prior.gridCodes };
+}
+
+async function findByKey(q: Queryable, reporter: number | null, key: string): Promise<PriorReport | null> {
+  const { rows } = await q.query<{ id: number; jurisdiction_id: number; grid_codes: string[]; idempotency_fingerprint: string | null }>(
+    'SELECT id, jurisdiction_id, grid_codes, idempotency_fingerprint FROM incidents WHERE COALESCE(reported_by, 0) = $1 AND idempotency_key = $2', [reporter ?? 0, key]);
+  return rows[0] ? { id: rows[0].id, jurisdictionId: rows[0].jurisdiction_id, gridCodes: rows[0].grid_codes, fingerprint: rows[0].idempotency_fingerprint } : null;
 }

@@ -94,7 +94,7 @@ export const listQuery = {
     grid: { type: 'string', description: 'a grid code of any tier' },
     department: { type: 'string', description: 'department code or id' },
     class: { type: 'string', enum: ['ordinary', 'immediate', 'emergency'] },
-    source: { type: 'string' },
+    source: { type: 'string', enum: [...SOURCES, 'import'] },
     bbox: { type: 'string', pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$', description: 'minLng,minLat,maxLng,maxLat (WGS84)' },
     from: { type: 'string', format: 'date-time', description: 'reported at or after' },
     to: { type: 'string', format: 'date-time', description: 'reported before' },
