@@ -102,6 +102,13 @@ describe('GET /api/hotspots/h3', () => {
     expect(errorCode(await get('/api/hotspots/h3?grid=nope'))).toBe('grid_not_found');
     expect(errorCode(await get('/api/hotspots/h3?category=nope'))).toBe('category_not_found');
     expect(errorCode(await get('/api/hotspots/h3?from=yesterday'))).toBe('invalid_date');
+    // Dates Date.parse takes and PostgreSQL refuses mid-query were 500s (probe of 2026-12-01).
+    for (const qs of ['to=2026-02-30', 'from=0000-01-01', 'to=2026-11-01T10:00%2B16:00']) {
+      for (const route of ['h3', 'gi', 'emerging']) {
+        const res = await get(`/api/hotspots/${route}?${qs}`);
+        expect([res.statusCode, errorCode(res)], `${route}?${qs}`).toEqual([400, 'invalid_date']);
+      }
+    }
     expect(errorCode(await get('/api/hotspots/h3?from=2024-02-01&to=2024-01-01'))).toBe('empty_period');
     expect((await get('/api/hotspots/h3?jurisdiction=999999')).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/hotspots/h3' })).statusCode).toBe(401);

@@ -10,6 +10,7 @@ import { HttpError, badRequest, notFound, unprocessable } from '../core/errors.t
 import { fromLists, type Neighbours } from './gi.ts';
 import { fillCells, hexToCell } from './h3cells.ts';
 import { distanceBand, kRing, knn } from './weights.ts';
+import { isIsoDateTime } from '../core/iso-date.ts';
 
 export interface Filter {
   jurisdictionId: number;
@@ -73,7 +74,7 @@ export async function resolveFilter(q: Queryable, user: AuthUser, query: { juris
   }
   for (const key of ['from', 'to'] as const) {
     const v = query[key];
-    if (v !== undefined && (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) || Number.isNaN(Date.parse(v)))) {
+    if (v !== undefined && !isIsoDateTime(v)) {
       throw badRequest('invalid_date', `"${key}" must be an ISO 8601 date or date-time (got "${v}")`);
     }
   }

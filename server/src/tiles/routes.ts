@@ -7,6 +7,7 @@ import type { TileFilter } from '../hotspots/tileset.ts';
 import { renderTile } from './encode.ts';
 import { TILESETS, tilesetById, type Tileset } from './tilesets.ts';
 import { isNewer, LayerVersions, watchVersions } from './versions.ts';
+import { isIsoDateTime } from '../core/iso-date.ts';
 
 interface CachedTile {
   body: Buffer;
@@ -168,8 +169,6 @@ const filterProps = {
   category: { type: 'string', maxLength: 80, description: 'hotspots only: category code; a major category includes its minor ones' },
 } as const;
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
-
 /**
  * The filters of a tile request, checked as GET /api/hotspots/* checks them (null when none);
  * kept as written (the same text the JSON endpoints hand to SQL), so a filtered tile counts
@@ -180,7 +179,7 @@ function tileFilter(t: Tileset, q: FilterQs): TileFilter | null {
   if (!t.filtered) throw badRequest('filters_not_supported', `Tileset ${t.id} takes no from/to/category filters (only hotspots does)`);
   for (const key of ['from', 'to'] as const) {
     const v = q[key];
-    if (v !== undefined && (!ISO_DATE.test(v) || Number.isNaN(Date.parse(v)))) {
+    if (v !== undefined && !isIsoDateTime(v)) {
       throw badRequest('invalid_date', `"${key}" must be an ISO 8601 date or date-time (got "${v}")`);
     }
   }
