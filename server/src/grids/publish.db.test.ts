@@ -120,6 +120,21 @@ describe('publishGrids', () => {
     const jid = await seedStreet(t.db, uniq('pub'));
     const { report } = await refused(jid, grids('duplicate-code'));
     expect(report.errors.map((e) => [e.kind, e.codes])).toEqual([['code_not_nested', ['P001']], ['code_not_nested', ['P001']], ['duplicate_code', ['P001', 'P001']]]);
+    // The figures of each message as data, for a client to say it in its reader's language.
+    expect(report.errors.map((e) => e.detail)).toEqual([
+      { code: 'code_not_nested', parent: '110101001' }, { code: 'code_not_nested', parent: '110101001' }, { code: 'duplicate_code', grids: 2 }]);
+  });
+
+  it('refuses a code another tier holds and a code of bad characters, with their figures as data', async () => {
+    const jid = await seedStreet(t.db, uniq('pub'));
+    const [west, east] = grids('clean-two-halves');
+    const { report } = await refused(jid, [{ ...west, code: '110101001' }, { ...east, code: '110101001 2' }]);
+    expect(report.errors.map((e) => [e.kind, e.codes, e.detail])).toEqual([
+      ['bad_code', ['110101001 2'], { code: 'bad_code' }],
+      ['code_not_nested', ['110101001'], { code: 'code_not_nested', parent: '110101001' }],
+      ['code_taken', ['110101001'], { code: 'code_taken', tier: 1, name: 'East street' }],
+    ]);
+    expect(report.errors[2].message).toBe('grid 110101001: code already used by the current tier-1 grid "East street"');
   });
 
   it('lists a sliver gap apart and publishes', async () => {
@@ -161,6 +176,7 @@ describe('publishGrids', () => {
     const { code, report } = await refused(jid, grids('clean-two-halves'));
     expect(code).toBe('topology_warnings');
     expect(report.warnings.map((w) => [w.kind, w.households])).toEqual([['households_out_of_band', 150], ['households_out_of_band', 150]]);
+    expect(report.warnings[0].detail).toEqual({ code: 'households_out_of_band', households: 150, min: 200, max: 400 });
     const r = await t.db.tx((q) => publishGrids(q, input(jid, grids('clean-two-halves'), { acceptWarnings: true })));
     expect(r.opened).toHaveLength(2);
   });

@@ -67,6 +67,9 @@ describe('publish, read, locate over HTTP', () => {
     const res = await post('/api/grids/publish', { jurisdictionId: jid, parentCode: '110101001', grids: halves, summary: 'first drawing', acceptWarnings: true });
     expect(res.statusCode).toBe(201);
     expect(res.json().report.warnings.map((w: { kind: string }) => w.kind)).toEqual(['households_out_of_band', 'households_out_of_band']);
+    // The message's figures as data, through the route's schema.
+    const { min, max } = res.json().report.householdsBand;
+    expect(res.json().report.warnings[0].detail).toEqual({ code: 'households_out_of_band', households: 0, min, max });
     expect(res.json().opened.map((o: { code: string }) => o.code)).toEqual(['110101001001', '110101001002']);
   });
 
@@ -114,6 +117,11 @@ describe('publish, read, locate over HTTP', () => {
     expect((await get(`/api/grids?bbox=1,2,3`)).statusCode).toBe(400);
     const before = await get(`/api/grids?jurisdiction=${jid}&asOf=2000-01-01`);
     expect(before.json().features).toEqual([]);
+    // Not a real date: refused, not read as another day (2026-02-30 was 2 March; probe of 2026-12-01).
+    for (const bad of ['2026-02-30', '1', 'March 5']) {
+      const res = await get(`/api/grids?jurisdiction=${jid}&asOf=${encodeURIComponent(bad)}`);
+      expect([res.statusCode, errorCode(res)], bad).toEqual([400, 'bad_as_of']);
+    }
   });
 
   it('finds grids by text in code, name or English name, best matches first, wildcards literal', async () => {

@@ -59,6 +59,17 @@ export const finding = {
     codes: { type: 'array', items: { type: ['string', 'null'] } }, indexes: { type: 'array', items: { type: ['integer', 'null'] } },
     message: { type: 'string' }, geometry: nullableGeometry, areaM2: { type: ['number', 'null'] },
     reason: { type: ['string', 'null'] }, repair: nullableGeometry, location: nullableGeometry, households: { type: 'integer' },
+    detail: {
+      type: 'object', required: ['code'],
+      description: 'The figures of `message` as data, for the kinds whose figures no other field holds: duplicate_code {grids}: '
+        + 'how many grids use the code; code_not_nested {parent}: the code must start with it; bad_code: not 1–40 of 0-9 A-Z a-z _ -; '
+        + 'code_taken {tier, name}: the current grid that holds the code; households_out_of_band {households, min, max}',
+      properties: {
+        code: { type: 'string', enum: ['duplicate_code', 'code_not_nested', 'bad_code', 'code_taken', 'households_out_of_band'] },
+        grids: { type: 'integer' }, parent: { type: 'string' }, tier: { type: 'integer' }, name: { type: 'string' },
+        households: { type: 'integer' }, min: { type: 'integer' }, max: { type: 'integer' },
+      },
+    },
   },
 } as const;
 

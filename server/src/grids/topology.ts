@@ -7,6 +7,19 @@ export type FindingKind =
   | 'invalid_geometry' | 'empty_grid' | 'duplicate_code' | 'code_not_nested' | 'bad_code' | 'code_taken'
   | 'overlap' | 'gap' | 'outside_parent' | 'households_out_of_band';
 
+/**
+ * A finding's figures as data, for the kinds whose English `message` holds figures found in no
+ * other field (so a client can say it in its reader's language): how many grids share a code,
+ * the parent code a code must start with, the tier and name of the grid that holds a code, a
+ * grid's households and the band.
+ */
+export type FindingDetail =
+  | { code: 'duplicate_code'; grids: number }
+  | { code: 'code_not_nested'; parent: string }
+  | { code: 'bad_code' }
+  | { code: 'code_taken'; tier: number; name: string }
+  | { code: 'households_out_of_band'; households: number; min: number; max: number };
+
 export interface Finding {
   kind: FindingKind;
   severity: 'error' | 'warning' | 'sliver';
@@ -25,6 +38,7 @@ export interface Finding {
   /** Where PostGIS found the problem. */
   location?: Geometry | null;
   households?: number;
+  detail?: FindingDetail;
 }
 
 export interface TopologyReport {
@@ -61,6 +75,7 @@ export interface TopologyInput {
 interface Row {
   kind: string; codes: (string | null)[]; idxs: (number | null)[]; area_m2: number | null; geom: Geometry | null;
   reason: string | null; repair: Geometry | null; location: Geometry | null; value: number | null;
+  detail: { parent?: string; tier?: number; name?: string } | null;
   sliver_m2: number; households_min: number | null; households_max: number | null;
 }
 
@@ -126,14 +141,23 @@ function finding(r: Row, indexes: (number | null)[]): Finding {
       Object.assign(f, { reason: r.reason, repair: r.repair, location: r.location, message: `${names}: invalid geometry (${r.reason}); ST_MakeValid proposes a repair` });
       break;
     case 'empty_grid': f.message = `${names} is empty (no area)`; break;
-    case 'duplicate_code': f.message = `code ${r.codes[0]} is used by ${r.value} grids`; break;
-    case 'code_not_nested': case 'bad_code': case 'code_taken': f.message = `${names}: ${r.reason}`; break;
+    case 'duplicate_code':
+      f.message = `code ${r.codes[0]} is used by ${r.value} grids`;
+      f.detail = { code: 'duplicate_code', grids: r.value ?? 0 };
+      break;
+    case 'code_not_nested': f.message = `${names}: ${r.reason}`; f.detail = { code: 'code_not_nested', parent: r.detail?.parent ?? '' }; break;
+    case 'bad_code': f.message = `${names}: ${r.reason}`; f.detail = { code: 'bad_code' }; break;
+    case 'code_taken':
+      f.message = `${names}: ${r.reason}`;
+      f.detail = { code: 'code_taken', tier: r.detail?.tier ?? 0, name: r.detail?.name ?? '' };
+      break;
     case 'overlap': f.message = `${names} overlap by ${area} m²`; break;
     case 'gap': f.message = `a gap of ${area} m² inside the parent is covered by no child`; break;
     case 'outside_parent': f.message = `${names} reaches ${area} m² outside its parent`; break;
     case 'households_out_of_band':
       f.households = r.value ?? 0;
       f.message = `${names} holds ${r.value} households, outside the band ${r.households_min}–${r.households_max}`;
+      f.detail = { code: 'households_out_of_band', households: r.value ?? 0, min: r.households_min ?? 0, max: r.households_max ?? 0 };
       break;
   }
   if (severity === 'sliver') f.message = `sliver: ${f.message}`;
