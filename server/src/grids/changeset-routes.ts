@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bearerSecurity, requireRole } from '../core/auth.ts';
 import { badRequest, notFound } from '../core/errors.ts';
+import { assertPositionCap } from './geojson.ts';
 import { errorRef, newGrid, topologyReport } from './schemas.ts';
 import { checkTopology } from './topology.ts';
 import type { NewGrid } from './publish.ts';
@@ -34,10 +35,11 @@ export default async function changeSetRoutes(app: FastifyInstance): Promise<voi
           grids: { type: 'array', minItems: 1, maxItems: 20_000, items: newGrid }, replaceChildren: { type: 'boolean', default: true },
         },
       },
-      response: { 200: topologyReport, 400: errorRef, 404: errorRef },
+      response: { 200: topologyReport, 400: errorRef, 404: errorRef, 422: errorRef },
     },
   }, async (request) => {
     const b = request.body;
+    assertPositionCap(b.grids);
     return db.tx(async (q) => {
       let tier = 1;
       if (b.parentCode !== null) {

@@ -1,4 +1,37 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson';
+import { unprocessable } from '../core/errors.ts';
+
+/**
+ * The most positions one grid's boundary may have. Real boundaries are far below it: the demo's
+ * grids at most 631 (median 48), Chicago's police districts 2,285 per ring, Northumbria's
+ * districts 3,237. A 300,000-position ring (under the body limit) was published whole before
+ * 2026-12-01 and every later topology check, tile and locate paid for it; such a boundary is an
+ * undensified export or a survey trace, to be simplified before it becomes a grid.
+ */
+export const MAX_GRID_POSITIONS = 100_000;
+
+/** Positions in a geometry's coordinate arrays, at any nesting (closing positions included). */
+export function countPositions(coordinates: unknown): number {
+  if (!Array.isArray(coordinates)) return 0;
+  if (typeof coordinates[0] === 'number') return 1;
+  let n = 0;
+  for (const c of coordinates) n += countPositions(c);
+  return n;
+}
+
+/**
+ * 422 `too_many_positions` for the first grid past MAX_GRID_POSITIONS, before any check or
+ * write (publish, the dry-run check): naming the grid by code or its index in the list.
+ */
+export function assertPositionCap(grids: readonly { code?: string | null; geom: unknown }[]): void {
+  grids.forEach((g, index) => {
+    const n = countPositions((g.geom as { coordinates?: unknown } | null)?.coordinates);
+    if (n > MAX_GRID_POSITIONS) {
+      throw unprocessable('too_many_positions', `Grid ${g.code ?? `#${index}`} has ${n.toLocaleString('en')} positions; a grid may have at most ${MAX_GRID_POSITIONS.toLocaleString('en')} (simplify the boundary first)`,
+        { index, code: g.code ?? null, positions: n, max: MAX_GRID_POSITIONS });
+    }
+  });
+}
 
 export type AreaGeometry = Polygon | MultiPolygon;
 
@@ -23,6 +56,8 @@ export function checkShape(g: unknown): ShapeProblem | null {
   if (!Array.isArray(coordinates)) return { reason: 'coordinates are missing' };
   const polygons = (type === 'Polygon' ? [coordinates] : coordinates) as unknown[];
   if (polygons.length === 0) return { reason: 'no polygons' };
+  const positions = countPositions(coordinates);
+  if (positions > MAX_GRID_POSITIONS) return { reason: `the boundary has ${positions.toLocaleString('en')} positions; a grid may have at most ${MAX_GRID_POSITIONS.toLocaleString('en')} (simplify it first)` };
   let unclosed = false;
   for (const poly of polygons) {
     if (!Array.isArray(poly) || poly.length === 0) return { reason: 'a polygon has no rings' };

@@ -10,7 +10,7 @@ import type { Config } from '../core/config.ts';
 import type { Db, Queryable } from '../core/db.ts';
 import { HttpError } from '../core/errors.ts';
 import { crsLabel, type Crs } from './crs.ts';
-import type { AreaGeometry } from './geojson.ts';
+import { countPositions, MAX_GRID_POSITIONS, type AreaGeometry } from './geojson.ts';
 import { detectFormat, readFeatures, type RawFeature } from './import-read.ts';
 import { gridsChanged } from './locate-cache.ts';
 import { publishGrids, type NewGrid } from './publish.ts';
@@ -158,7 +158,12 @@ function inRange(g: Geometry): boolean {
 }
 
 function checkArea(s: Staged, rejected: Rejection[]): boolean {
-  if (s.geometry.type === 'Polygon' || s.geometry.type === 'MultiPolygon') return true;
+  if (s.geometry.type === 'Polygon' || s.geometry.type === 'MultiPolygon') {
+    const n = countPositions(s.geometry.coordinates);
+    if (n <= MAX_GRID_POSITIONS) return true;
+    rejected.push({ ref: s.f.ref, reason: `the boundary has ${n.toLocaleString('en')} positions; a grid may have at most ${MAX_GRID_POSITIONS.toLocaleString('en')} (simplify it first)` });
+    return false;
+  }
   rejected.push({ ref: s.f.ref, reason: `a grid must be a Polygon or MultiPolygon, not ${s.geometry.type}` });
   return false;
 }

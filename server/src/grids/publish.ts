@@ -4,7 +4,7 @@ import type { Queryable } from '../core/db.ts';
 import { sqlFile } from '../core/db.ts';
 import { badRequest, notFound, unprocessable } from '../core/errors.ts';
 import { generateCodes, maxSequence } from './codes.ts';
-import { bbox, type AreaGeometry } from './geojson.ts';
+import { assertPositionCap, bbox, type AreaGeometry } from './geojson.ts';
 import { gridsChanged } from './locate-cache.ts';
 import { checkTopology, type TopologyReport } from './topology.ts';
 
@@ -56,6 +56,7 @@ export interface PublishGridsResult {
  */
 export async function publishGrids(q: Queryable, input: PublishGridsInput): Promise<PublishGridsResult> {
   if (input.grids.length === 0) throw badRequest('no_grids', 'Give at least one grid to publish');
+  assertPositionCap(input.grids);
   // Short overlay queries with large cost estimates: JIT compilation would cost seconds.
   await q.query('SET LOCAL jit = off');
   // One publish at a time per jurisdiction: the check and the write must see the same siblings.

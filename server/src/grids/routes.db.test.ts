@@ -101,6 +101,21 @@ describe('publish, read, locate over HTTP', () => {
     expect((await t.db.query('SELECT count(*)::int AS n FROM grids WHERE jurisdiction_id = $1', [jid])).rows[0]).toEqual(before);
   });
 
+  it('refuses a grid of 300,000 positions (under the body limit) with 422 too_many_positions and writes nothing', async () => {
+    const before = (await t.db.query('SELECT count(*)::int AS n FROM grids WHERE jurisdiction_id = $1', [jid])).rows[0];
+    // A circle inside the fixture's community 110101001, 299,999 positions and its closing one.
+    const n = 300_000;
+    const ring = Array.from({ length: n - 1 }, (_, i) => [116.405 + 0.002 * Math.cos((2 * Math.PI * i) / (n - 1)), 39.905 + 0.002 * Math.sin((2 * Math.PI * i) / (n - 1))]);
+    const geom = { type: 'Polygon', coordinates: [[...ring, ring[0]]] };
+    for (const url of ['/api/grids/publish', '/api/grids/validate']) {
+      const res = await post(url, { jurisdictionId: jid, parentCode: '110101001', grids: [{ name: 'survey trace', geom }] });
+      expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBe(422);
+      expect(errorCode(res)).toBe('too_many_positions');
+      expect(res.json().error.details).toEqual({ index: 0, code: null, positions: 300_000, max: 100_000 });
+    }
+    expect((await t.db.query('SELECT count(*)::int AS n FROM grids WHERE jurisdiction_id = $1', [jid])).rows[0]).toEqual(before);
+  });
+
   it('lists grids as GeoJSON by tier and parent', async () => {
     const res = await get(`/api/grids?jurisdiction=${jid}&tier=2&parent=110101001`);
     expect(res.statusCode).toBe(200);

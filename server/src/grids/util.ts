@@ -1,6 +1,7 @@
 import type { Queryable } from '../core/db.ts';
 import { badRequest, conflict, notFound } from '../core/errors.ts';
 import { hasRole, type AuthUser } from '../core/auth.ts';
+import { isIsoDateTime } from '../core/iso-date.ts';
 
 /** Roles that see staff phone numbers (personal data). */
 export const STAFF_PHONE_ROLES = ['planner', 'dispatcher', 'officer'] as const;
@@ -8,8 +9,9 @@ export const seesPhones = (user: AuthUser | null) => hasRole(user, [...STAFF_PHO
 
 export function parseAsOf(value: string | undefined): Date {
   if (value === undefined || value === '') return new Date();
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw badRequest('bad_as_of', `asOf "${value}" is not an ISO date or date-time`);
+  // new Date() alone took "2026-02-30" as 2 March and "1" as 2001: a wrong moment read silently.
+  const d = isIsoDateTime(value) ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(d.getTime())) throw badRequest('bad_as_of', `asOf "${value}" is not an ISO date or date-time (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM], a real calendar date)`);
   return d;
 }
 
