@@ -60,7 +60,16 @@ export interface Finding {
   repair?: Geometry | null;
   location?: Geometry | null;
   households?: number;
+  /** The message's figures as data, for the kinds whose figures no other field holds (server: topology.ts FindingDetail). */
+  detail?: FindingDetail;
 }
+
+export type FindingDetail =
+  | { code: 'duplicate_code'; grids: number }
+  | { code: 'code_not_nested'; parent: string }
+  | { code: 'bad_code' }
+  | { code: 'code_taken'; tier: number; name: string }
+  | { code: 'households_out_of_band'; households: number; min: number; max: number };
 
 export interface TopologyReport {
   jurisdictionId: number;

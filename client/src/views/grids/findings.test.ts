@@ -53,4 +53,25 @@ describe('topology findings', () => {
     expect(describeFinding(overlap, zh)).toBe('A1 · A2 相互重叠');
     expect(describeFinding(overlap, zh)).not.toContain('overlap');
   });
+
+  it('says code problems and households out of the band with the server\'s figures, in Chinese and in English', () => {
+    const zh = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate('zh-CN', key, vars);
+    const en = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate('en', key, vars);
+    const dup = f('duplicate_code', 'error', { codes: ['P001', 'P001'], message: 'code P001 is used by 2 grids', detail: { code: 'duplicate_code', grids: 2 } });
+    expect(describeFinding(dup, zh)).toBe('编码 P001 被 2 个网格使用');
+    expect(describeFinding(dup, en)).toBe('code P001 is used by 2 grids');
+    const nested = f('code_not_nested', 'error', { codes: ['P001'], message: 'grid P001: code does not start with the parent code 110101001', detail: { code: 'code_not_nested', parent: '110101001' } });
+    expect(describeFinding(nested, zh)).toBe('P001：编码不以上级编码 110101001 开头');
+    expect(describeFinding(nested, en)).toBe('P001: the code does not start with the parent code 110101001');
+    const bad = f('bad_code', 'error', { codes: ['a b'], message: 'grid a b: codes are 1–40 of 0-9 A-Z a-z _ -', detail: { code: 'bad_code' } });
+    expect(describeFinding(bad, zh)).toBe('a b：编码应为 1–40 位数字、字母、_ 或 -');
+    const taken = f('code_taken', 'error', { codes: ['110101001'], message: 'grid 110101001: code already used by the current tier-1 grid "East street"', detail: { code: 'code_taken', tier: 1, name: 'East street' } });
+    expect(describeFinding(taken, zh)).toBe('110101001：编码已被现有的第 1 级网格“East street”使用');
+    expect(describeFinding(taken, en)).toBe('110101001: the code is already used by the current tier-1 grid “East street”');
+    const band = f('households_out_of_band', 'warning', { codes: ['980001006002'], message: 'grid 980001006002 holds 269 households, outside the band 160–240', households: 269, detail: { code: 'households_out_of_band', households: 269, min: 160, max: 240 } });
+    expect(describeFinding(band, zh)).toBe('980001006002 户数超出范围 160–240');
+    expect(describeFinding(band, en)).toBe('980001006002 outside the band 160–240');
+    // The Chinese never falls back to the server's English message.
+    for (const x of [dup, nested, bad, taken, band]) expect(describeFinding(x, zh)).not.toContain(x.message);
+  });
 });

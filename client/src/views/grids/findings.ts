@@ -70,9 +70,21 @@ export function padBounds(b: [number, number, number, number], minMetres = 300):
   return [cx - hw, cy - hh, cx + hw, cy + hh];
 }
 
-/** A finding in the reader's language (the server's `message` is English; it stays in the tooltip). */
-export function describeFinding(f: Pick<Finding, 'kind' | 'codes' | 'message'> & { reason?: string | null }, t: Translate): string {
+/**
+ * A finding in the reader's language (the server's `message` is English; it stays in the
+ * tooltip). Code problems and households out of the band are said with the figures the server
+ * sends as data (`detail`); a report without them (an older server) falls back to the message.
+ */
+export function describeFinding(f: Pick<Finding, 'kind' | 'codes' | 'message' | 'detail'> & { reason?: string | null }, t: Translate): string {
   const codes = f.codes.filter(Boolean).join(' · ');
+  const d = f.detail;
+  switch (d?.code) {
+    case 'duplicate_code': return t('grd_findDuplicate', { code: f.codes.find(Boolean) ?? '', n: d.grids });
+    case 'code_not_nested': return t('grd_findNotNested', { codes, parent: d.parent });
+    case 'bad_code': return t('grd_findBadCode', { codes });
+    case 'code_taken': return t('grd_findCodeTaken', { codes, tier: d.tier, name: d.name });
+    case 'households_out_of_band': return t('grd_findBand', { codes, min: d.min, max: d.max });
+  }
   switch (f.kind) {
     case 'gap': return t('grd_findGap');
     case 'overlap': return t('grd_findOverlap', { codes });

@@ -62,7 +62,7 @@ export function EditPanel(props: Props) {
       {sel && (
         <div className="pl-selected" data-testid="pl-selected">
           <strong>{label(sel)}</strong> · {t('pl_hh', { n: sel.households })} · {devText(sel.deviation)}
-          {sel.flag && <div className="pl-flag">⚑ {t(flagKey(sel.flag))}: {flagWhy(sel.flag, sel.flagReason, lang, t)}</div>}
+          {sel.flag && <div className="pl-flag">⚑ {t(flagKey(sel.flag))}: {flagWhy({ ...sel, flag: sel.flag }, lang, t)}</div>}
           {props.mode === 'merge' && (
             <div className="pl-merge">
               <span className="muted">{t('pl_mergeWith')}</span>
@@ -107,7 +107,7 @@ export function EditPanel(props: Props) {
               const g = f.properties;
               return (
                 <tr key={g.seq} data-testid="pl-grid-row" data-seq={g.seq} className={g.seq === props.selected ? 'selected' : undefined}
-                  onClick={() => props.onSelect(g.seq === props.selected ? null : g.seq)} title={g.flag ? flagWhy(g.flag, g.flagReason, lang, t) : undefined}>
+                  onClick={() => props.onSelect(g.seq === props.selected ? null : g.seq)} title={g.flag ? flagWhy({ ...g, flag: g.flag }, lang, t) : undefined}>
                   <td>{label(g)}</td><td>{g.households}</td><td>{devText(g.deviation)}</td><td>{g.flag ? t(flagKey(g.flag)) : ''}</td>
                 </tr>
               );

@@ -1,6 +1,6 @@
 import { useT, type MessageKey } from '../../i18n/index.ts';
 import type { Job, Summary, Variant } from './api.ts';
-import { flagKey } from './flags.ts';
+import { crossedWhy, flagKey } from './flags.ts';
 
 type T = ReturnType<typeof useT>;
 type Row = { key: keyof Summary | 'flaggedList'; label: MessageKey; format(s: Summary, t: T): string; better?: 'high' | 'low' };
@@ -35,7 +35,10 @@ export function MetricTable(props: { job: Job; metrics: Summary | null }) {
     { v: 'kmeans', label: t('pl_vKmeans'), s: r.baselines?.kmeans.summary ?? null },
   ];
   const value = (s: Summary | null, key: Row['key']) => (s && key !== 'flaggedList' && typeof s[key] === 'number' ? (s[key] as number) : null);
+  // Which proposed grids cross a hard barrier, and why (the count alone is in the table).
+  const crossed = cols[0].s?.crossedHardDetails ?? [];
   return (
+    <>
     <table className="pl-metrics" data-testid="metric-table">
       <caption>{t('pl_metricsCaption', { lo: Math.round(r.band[0]), hi: Math.round(r.band[1]), by: t(r.by === 'people' ? 'pl_byPeople' : 'pl_byHouseholds') })}</caption>
       <thead><tr><th />{cols.map((c) => <th key={c.v} scope="col">{c.label}</th>)}</tr></thead>
@@ -57,5 +60,11 @@ export function MetricTable(props: { job: Job; metrics: Summary | null }) {
         })}
       </tbody>
     </table>
+    {crossed.length > 0 && (
+      <ul className="pl-crossed muted" data-testid="pl-crossed">
+        {crossed.map((c, i) => <li key={i}>{crossedWhy(c, t)}</li>)}
+      </ul>
+    )}
+    </>
   );
 }

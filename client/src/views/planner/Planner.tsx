@@ -341,7 +341,7 @@ export default function Planner(props: ViewProps) {
           <div>{t('pl_hh', { n: g.households })} · {t('pl_people', { n: g.population })}</div>
           {g.deviation !== null && <div>{t('pl_deviation')}: {g.deviation > 0 ? '+' : ''}{Math.round(g.deviation * 100)} %</div>}
           {g.polsbyPopper !== null && <div>{t('pl_mPP')}: {g.polsbyPopper.toFixed(2)}</div>}
-          {g.flag && <div className="pl-flag">⚑ {t(flagKey(g.flag))}: {flagWhy(g.flag, g.flagReason, lang, t)}</div>}
+          {g.flag && <div className="pl-flag">⚑ {t(flagKey(g.flag))}: {flagWhy({ ...g, flag: g.flag }, lang, t)}</div>}
         </>}
         {b && <>
           <strong>{t('pl_block', { id: b.id })}</strong>

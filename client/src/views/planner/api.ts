@@ -11,8 +11,19 @@ export interface Summary {
   bandShare: number; bandShareUnflagged: number; flagged: Record<string, number>;
   meanPolsbyPopper: number; minPolsbyPopper: number; barrierShare: number;
   crossedHard: number; crossedHardReasons: string[];
+  /** crossedHardReasons as data (absent in jobs stored before the server sent it). */
+  crossedHardDetails?: CrossedHardItem[];
   runtimeMs?: number; units?: number; blocks?: number;
 }
+
+/** Why a grid crosses a hard barrier (server: metrics.ts CrossedHardItem). */
+export interface CrossedHardItem { grid: string | null; code: 'takes_empty_enclosed' }
+
+/** Why a grid is flagged, as data (server: regionalize.ts FlagDetail, with the band's unit). */
+export type FlagDetail = { by?: 'households' | 'people' } & (
+  | { code: 'tower'; holds: number; hi: number; cutOff?: number[] }
+  | { code: 'enclosed' | 'whole_area'; holds: number; lo: number }
+  | { code: 'empty' });
 
 export interface VariantResult { summary: Summary; resolution?: number }
 
@@ -20,6 +31,8 @@ export interface GridProps {
   seq: number; code: string | null; households: number; population: number; areaM2: number | null;
   polsbyPopper: number | null; barrierShare: Record<string, number>; deviation: number | null;
   flag: 'tower' | 'enclosed' | 'empty' | null; flagReason: string | null;
+  /** flagReason as data (absent in jobs stored before the server sent it). */
+  flagDetail?: FlagDetail | null;
 }
 export interface GridFeature { type: 'Feature'; geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon; properties: GridProps }
 export interface GridCollection { type: 'FeatureCollection'; features: GridFeature[] }
