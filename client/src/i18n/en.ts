@@ -484,7 +484,7 @@ export const en: Record<keyof typeof zh, string> = {
   grd_findNotNested: '{codes}: the code does not start with the parent code {parent}',
   grd_findBadCode: '{codes}: a code is 1–40 of 0-9 A-Z a-z _ -',
   grd_findCodeTaken: '{codes}: the code is already used by the current tier-{tier} grid “{name}”',
-  grd_findBand: '{codes} outside the band {min}–{max}',
+  grd_findBand: '{codes} (band {min}–{max})',
   grd_householdsN: '{n} households',
   grd_import: 'Import',
   grd_kind: 'Kind',

@@ -483,7 +483,7 @@ export const zh = {
   grd_findNotNested: '{codes}：编码不以上级编码 {parent} 开头',
   grd_findBadCode: '{codes}：编码应为 1–40 位数字、字母、_ 或 -',
   grd_findCodeTaken: '{codes}：编码已被现有的第 {tier} 级网格“{name}”使用',
-  grd_findBand: '{codes} 户数超出范围 {min}–{max}',
+  grd_findBand: '{codes}（范围 {min}–{max}）',
   grd_householdsN: '{n} 户',
   grd_import: '导入',
   grd_kind: '数据类型',

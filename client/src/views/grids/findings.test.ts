@@ -69,8 +69,9 @@ describe('topology findings', () => {
     expect(describeFinding(taken, zh)).toBe('110101001：编码已被现有的第 1 级网格“East street”使用');
     expect(describeFinding(taken, en)).toBe('110101001: the code is already used by the current tier-1 grid “East street”');
     const band = f('households_out_of_band', 'warning', { codes: ['980001006002'], message: 'grid 980001006002 holds 269 households, outside the band 160–240', households: 269, detail: { code: 'households_out_of_band', households: 269, min: 160, max: 240 } });
-    expect(describeFinding(band, zh)).toBe('980001006002 户数超出范围 160–240');
-    expect(describeFinding(band, en)).toBe('980001006002 outside the band 160–240');
+    // The group's label says 'outside the band' and the households are shown beside it: the band's figures here.
+    expect(describeFinding(band, zh)).toBe('980001006002（范围 160–240）');
+    expect(describeFinding(band, en)).toBe('980001006002 (band 160–240)');
     // The Chinese never falls back to the server's English message.
     for (const x of [dup, nested, bad, taken, band]) expect(describeFinding(x, zh)).not.toContain(x.message);
   });

@@ -178,7 +178,7 @@ describe.skipIf(Boolean(browserSkip))('planner view in headless Chromium', () =>
     await page.waitForSelector('[data-testid="pl-refusal"]', { timeout: 30_000 });
     // In the reader's words (the kind's label, the grid, its households), not the server's kind code and English message.
     const refusal = (await page.locator('[data-testid="pl-refusal"]').textContent())!;
-    expect(refusal).toMatch(/Households outside the band \d{12} — \d+ households/);
+    expect(refusal).toMatch(/Households outside the band \d{12} \(band 160–240\) — \d+ households/);
     expect(refusal).not.toMatch(/households_out_of_band/);
     expect(await page.locator('[data-testid="pl-accept-warnings"]').count()).toBe(1);
     expect(await page.locator('[data-testid="pl-published"]').count()).toBe(0);
