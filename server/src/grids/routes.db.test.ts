@@ -24,6 +24,17 @@ describe('OpenAPI', () => {
       '/api/jurisdictions', '/api/jurisdictions/{id}', '/api/grids', '/api/grids/{code}', '/api/grids/{code}/versions', '/api/grids/{code}/staff',
       '/api/grids/validate', '/api/grids/publish', '/api/grids/changesets', '/api/grids/export', '/api/locate', '/api/imports', '/api/imports/{id}']));
   });
+
+  it('publishes the reasons as data: a finding\'s detail, a proposed grid\'s flagDetail and the crossings\' details', async () => {
+    const doc = (await get('/api/openapi.json')).json();
+    const ok = (path: string, method: string, status: string) => JSON.stringify(doc.paths[path][method].responses[status]);
+    expect(ok('/api/grids/validate', 'get', '200')).toContain('"households_out_of_band"');
+    const job = ok('/api/partitions/{id}', 'get', '200');
+    expect(job).toContain('"flagDetail"');
+    expect(job).toContain('"whole_area"');
+    expect(job).toContain('"crossedHardDetails"');
+    expect(job).toContain('"takes_empty_enclosed"');
+  });
 });
 
 describe('jurisdictions', () => {
