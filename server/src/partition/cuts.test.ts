@@ -36,6 +36,21 @@ describe('straight cuts between buildings (k-d tree in the block frame)', () => 
     }
   });
 
+  it('cuts a block above the band at whole targets and leaves pieces in the band whole', () => {
+    // 300 × 50 m, two rows of 30 buildings of 10 households: 600 households, three targets of 200.
+    const pts = Array.from({ length: 60 }, (_, i) => ({ x: 5 + 10 * (i % 30), y: i < 30 ? 15 : 35, w: 10 }));
+    const block: [number, number][] = [[0, 0], [300, 0], [300, 50], [0, 50], [0, 0]];
+    // 600 → 200 | 400 → 200 | 200 | 200: two straight cuts across the 50 m side, nothing more.
+    const cuts = kdCuts(pts, block, 24, 200, [160, 240]);
+    expect(cuts.map((c) => c.x0).sort((a, b) => a - b)).toEqual([100, 200]);
+    for (const c of cuts) expect(c.x1).toBeCloseTo(c.x0, 9);
+    // Without the band every piece is cut down to the leaf.
+    expect(kdCuts(pts, block, 24, 200).length).toBeGreaterThan(20);
+    // A piece below the band is still cut finely, so the regions can take parts of it: 300 → 150 | 150.
+    const small = kdCuts(pts.filter((p) => p.x < 150), [[0, 0], [150, 0], [150, 50], [0, 50], [0, 0]], 24, 200, [160, 240]);
+    expect(small.length).toBeGreaterThan(2);
+  });
+
   it('cuts a wide piece the other way, and never through a gap narrower than half a metre', () => {
     // A square block whose buildings all stand on one line across it: only cuts between them.
     const line = Array.from({ length: 8 }, (_, i) => ({ x: 50, y: 5 + 12 * i, w: 30 }));

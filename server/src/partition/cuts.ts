@@ -74,8 +74,10 @@ const MIN_GAP_M = 0.5;
  * @param pts the buildings' points (metres) with their households
  * @param envelope the block's oriented envelope (its ring's corners, metres)
  * @param leaf a piece holding at most this many households is not cut further
+ * @param target pieces of two or more targets are cut at whole targets (else halved)
+ * @param whole a piece whose households fall in this range (the band) is not cut further
  */
-export function kdCuts(pts: { x: number; y: number; w: number }[], envelope: [number, number][], leaf: number, target = 0): Segment[] {
+export function kdCuts(pts: { x: number; y: number; w: number }[], envelope: [number, number][], leaf: number, target = 0, whole?: [number, number]): Segment[] {
   if (pts.length < 2 || envelope.length < 4) return [];
   // The frame: u along the envelope's first edge, v across it.
   const [ox, oy] = envelope[0];
@@ -98,6 +100,7 @@ export function kdCuts(pts: { x: number; y: number; w: number }[], envelope: [nu
   const cut = (items: typeof local, u0: number, u1: number, v0: number, v1: number, depth: number) => {
     const total = items.reduce((s, p) => s + p.w, 0);
     if (total <= leaf || items.length < 2 || depth > 40) return;
+    if (whole && total >= whole[0] && total <= whole[1]) return;
     // Across the longer side of the piece; the other direction when no gap allows it.
     const alongU = u1 - u0 >= v1 - v0;
     for (const axis of alongU ? ['u', 'v'] as const : ['v', 'u'] as const) {

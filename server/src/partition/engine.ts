@@ -13,9 +13,10 @@ import { regionalize, type Edge, type Region, type Unit } from './regionalize.ts
  * graph work in TypeScript.
  *   lines → faces (blocks) → zones (hard faces) → households per face → split lines in blocks
  *   above half the target → units → households per unit → regionalise → grids → codes → metrics
- *   (+ the current grids and the two baselines). The split lines are made three times (Voronoi edges
+ *   (+ the current grids and the two baselines). The split lines are made four times (Voronoi edges
  *   between buildings; straight cuts of cuts.ts; a per-block mix of the two with dead ends
- *   continued across their block) and the best-scoring unit set is kept.
+ *   continued across their block; that mix with the blocks above the band cut at whole targets)
+ *   and the best-scoring unit set is kept.
  */
 
 const sql = (name: string) => sqlFile(import.meta.url, `sql/${name}.sql`);
@@ -163,22 +164,31 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
     const targetHouseholds = b.by === 'people' ? b.target / PERSONS_PER_HOUSEHOLD : b.target;
     // Two ways of cutting those blocks (see "How it works" in docs/partition.md): the Voronoi
     // edges between single buildings, and straight lines between groups of buildings (cuts.ts);
-    // and a third set that mixes them per block and continues dead-end streets and paths across
-    // their block (cuts.ts deadEndCuts). All are regionalised; the one whose regions score best is kept.
+    // a third set that mixes them per block and continues dead-end streets and paths across
+    // their block (cuts.ts deadEndCuts); a fourth that cuts the blocks above the band of the third
+    // at whole targets only. All are regionalised; the one whose regions score best is kept.
+    type Cuts = 'voronoi' | 'straight' | 'mixed' | 'whole';
     const { rows: big } = await q.query<{ id: number; xs: number[]; ys: number[]; ws: number[]; outline: { coordinates: [number, number][] } }>(
       sql('split-points'), [jobId, splitHouseholds, job.srid]);
     const straight: { face: number; s: Segment }[] = [];
+    // The fourth set's cuts of the blocks above the band: at whole targets, pieces in the band left whole.
+    const whole: { face: number; s: Segment }[] = [];
+    const bandHouseholds: [number, number] = b.by === 'people' ? [b.lo / PERSONS_PER_HOUSEHOLD, b.hi / PERSONS_PER_HOUSEHOLD] : [b.lo, b.hi];
     for (const f of big) {
       const ring = orientedRect(f.outline.coordinates);
-      for (const seg of kdCuts(f.xs.map((x, i) => ({ x, y: f.ys[i], w: f.ws[i] })), ring, STRAIGHT_LEAF_SHARE * targetHouseholds)) straight.push({ face: f.id, s: seg });
+      const pts = f.xs.map((x, i) => ({ x, y: f.ys[i], w: f.ws[i] }));
+      for (const seg of kdCuts(pts, ring, STRAIGHT_LEAF_SHARE * targetHouseholds)) straight.push({ face: f.id, s: seg });
+      if (f.ws.reduce((a, w) => a + w, 0) > bandHouseholds[1]) {
+        for (const seg of kdCuts(pts, ring, STRAIGHT_LEAF_SHARE * targetHouseholds, targetHouseholds, bandHouseholds)) whole.push({ face: f.id, s: seg });
+      }
     }
     const { rows: deadRows } = await q.query<{ face: number; lng: number[]; lat: number[]; px: number[]; py: number[]; qx: number[]; qy: number[]; lines: GeometryCollection }>(
       sql('dead-ends'), [splitHouseholds, job.srid]);
     // Each continuation starts exactly at its dead end (lng, lat as the network has it).
-    const ext: { s: Segment; lng: number; lat: number }[] = [];
+    const ext: { s: Segment; lng: number; lat: number; face: number }[] = [];
     for (const f of deadRows) {
       const ends = f.px.map((px, i) => ({ px, py: f.py[i], qx: f.qx[i], qy: f.qy[i] }));
-      for (const c of deadEndCuts(ends, linesOf(f.lines), DEAD_END_MAX_M)) ext.push({ s: c, lng: f.lng[c.end], lat: f.lat[c.end] });
+      for (const c of deadEndCuts(ends, linesOf(f.lines), DEAD_END_MAX_M)) ext.push({ s: c, lng: f.lng[c.end], lat: f.lat[c.end], face: f.face });
     }
     // Each unit set is built in a work table of this transaction, not in partition_blocks: a
     // permanent table's statistics describe other jobs' rows (or none, before autovacuum has
@@ -197,13 +207,18 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
     await q.query('ANALYZE partition_line_ix');
     await q.query('CREATE INDEX ON partition_unit_ix USING gist (geom)');
 
-    const build = async (cuts: 'voronoi' | 'straight' | 'mixed', withExt: boolean, straightFaces: Set<number> = new Set()) => {
+    // What a unit set adds to the network: Voronoi edges in every block above half the target
+    // except `notVoronoi`, straight segments per block, and the dead ends continued in `extFaces`.
+    type Seg = { face: number; s: Segment };
+    interface Plan { notVoronoi: Set<number>; segs: Seg[]; extFaces: Set<number> }
+    const build = async (plan: Plan) => {
       await q.query('DELETE FROM partition_lines WHERE split');
       await q.query('TRUNCATE partition_units');
-      if (cuts !== 'straight') await q.query(sql('split-lines'), [jobId, splitHouseholds, cuts === 'mixed' ? [...straightFaces] : []]);
-      const st = cuts === 'straight' ? straight : cuts === 'mixed' ? straight.filter((c) => straightFaces.has(c.face)) : [];
+      await q.query(sql('split-lines'), [jobId, splitHouseholds, [...plan.notVoronoi]]);
+      const st = plan.segs;
       if (st.length > 0) await q.query(sql('split-cuts'), [st.map((c) => c.face), job.srid, st.map((c) => c.s.x0), st.map((c) => c.s.y0), st.map((c) => c.s.x1), st.map((c) => c.s.y1)]);
-      if (withExt) await q.query(sql('dead-end-cuts'), [job.srid, ext.map((c) => c.s.x0), ext.map((c) => c.s.y0), ext.map((c) => c.s.x1), ext.map((c) => c.s.y1), ext.map((c) => c.lng), ext.map((c) => c.lat)]);
+      const ex = ext.filter((c) => plan.extFaces.has(c.face));
+      if (ex.length > 0) await q.query(sql('dead-end-cuts'), [job.srid, ex.map((c) => c.s.x0), ex.map((c) => c.s.y0), ex.map((c) => c.s.x1), ex.map((c) => c.s.y1), ex.map((c) => c.lng), ex.map((c) => c.lat)]);
       await q.query(sql('units'), [jobId]);
       await q.query('ANALYZE partition_units');
       // Slivers of the area left outside every unit (see gap-fill.sql); the union is only worth
@@ -236,15 +251,11 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
 
     // Progress is reported after this transaction: the runner writes it to the job's row, and
     // on the embedded database (one session) that write would wait for this transaction.
-    type Cuts = 'voronoi' | 'straight' | 'mixed';
-    type Built = Awaited<ReturnType<typeof build>> & ReturnType<typeof solve> & { cuts: Cuts };
+    type Built = Awaited<ReturnType<typeof build>> & ReturnType<typeof solve> & { cuts: Cuts; plan: Plan };
     const better = (x: Built, y: Built) => x.score.band > y.score.band + 1e-9 || (Math.abs(x.score.band - y.score.band) <= 1e-9 && x.score.barrier > y.score.barrier + 1e-9);
     let best: Built | null = null;
     let last: Built | null = null;
-    const tryBuild = async (cuts: Cuts, withExt: boolean, straightFaces?: Set<number>) => {
-      if (opts.isCancelled?.()) throw new Cancelled();
-      const g = await build(cuts, withExt, straightFaces);
-      const r: Built = { ...g, ...solve(g), cuts };
+    const keep = async (r: Built) => {
       last = r;
       if (best && !better(r, best)) return r;
       best = r;
@@ -253,21 +264,42 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
       await q.query('CREATE TEMP TABLE partition_units_kept ON COMMIT DROP AS SELECT * FROM partition_units');
       return r;
     };
-    // Three unit sets: the Voronoi edges, the straight cuts, and a mix of the two (each block cut
-    // the way that divided it with less cut off barrier lines in its own set's regions) with the
-    // dead ends continued across their blocks. The set whose regions score best is kept.
-    const voronoi = await tryBuild('voronoi', false);
+    const tryBuild = async (cuts: Cuts, plan: Plan) => {
+      if (opts.isCancelled?.()) throw new Cancelled();
+      const g = await build(plan);
+      return keep({ ...g, ...solve(g), cuts, plan });
+    };
+    const noFaces = new Set<number>();
+    const allExt = new Set(ext.map((c) => c.face));
+    // Four unit sets: the Voronoi edges, the straight cuts, a mix of the two (each block cut the
+    // way that divided it with less cut off barrier lines in its own set's regions) with the dead
+    // ends continued across their blocks, and that mix with the blocks above the band cut at whole
+    // targets. The set whose regions score best is kept.
+    const voronoi = await tryBuild('voronoi', { notVoronoi: noFaces, segs: [], extFaces: noFaces });
     const straightAll = new Set(straight.map((c) => c.face));
     const straightFaces = new Set<number>();
     if (straightAll.size > 0) {
-      const st = await tryBuild('straight', false);
+      const st = await tryBuild('straight', { notVoronoi: new Set(big.map((f) => f.id)), segs: straight, extFaces: noFaces });
       const fv = faceCuts(voronoi);
       const fs = faceCuts(st);
       // Cut off barriers per extra region the block was divided into; a block left whole in a set tells nothing.
       const per = (x: { cut: number; pieces: number } | undefined) => (x && x.pieces > 1 ? x.cut / (x.pieces - 1) : Infinity);
       for (const face of straightAll) if (per(fs.get(face)) < per(fv.get(face))) straightFaces.add(face);
     }
-    if (ext.length > 0 || (straightFaces.size > 0 && straightFaces.size < straightAll.size)) await tryBuild('mixed', ext.length > 0, straightFaces);
+    if (ext.length > 0 || (straightFaces.size > 0 && straightFaces.size < straightAll.size)) {
+      await tryBuild('mixed', { notVoronoi: straightFaces, segs: straight.filter((c) => straightFaces.has(c.face)), extFaces: allExt });
+    }
+    // A fourth set: the third, with every block above the band cut at whole targets only, each
+    // piece in the band left whole — few straight lines across the block instead of a path
+    // between small pieces. Rigid pieces cost band share in dense centres (Helsinki, Kamppi), so
+    // it is kept only where it scores better, as the others (docs/partition.md).
+    const wholeFaces = new Set(whole.map((c) => c.face));
+    if (whole.length > 0) {
+      await tryBuild('whole', {
+        notVoronoi: new Set([...straightFaces, ...wholeFaces]),
+        segs: [...straight.filter((c) => straightFaces.has(c.face) && !wholeFaces.has(c.face)), ...whole], extFaces: allExt,
+      });
+    }
     // Only the kept set is written to partition_blocks (the edits work on it).
     await q.query(`INSERT INTO partition_blocks (job_id, id, geom, face, zone, households, population)
                    SELECT $1, id, geom, face, zone, households, population FROM ${last === best ? 'partition_units' : 'partition_units_kept'}`, [jobId]);
