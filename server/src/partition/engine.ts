@@ -37,6 +37,9 @@ export const STRAIGHT_LEAF_SHARE = 0.12;
  */
 export const DEAD_END_MAX_M = 80;
 
+/** Slivers merge one per neighbour per pass (sliver-fill.sql); a handful of passes takes them all. */
+const SLIVER_PASSES = 5;
+
 /**
  * What decides between the two unit sets: the share of unflagged regions within the band, then
  * the share of the cut between regions that runs on a barrier line (between two blocks, or
@@ -226,7 +229,7 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
       const { rows: gap } = await q.query<{ gap: number }>(
         'SELECT ST_Area(area) - (SELECT sum(ST_Area(geom)) FROM partition_units) AS gap FROM partition_jobs WHERE id = $1', [jobId]);
       if (Math.abs(gap[0].gap) > 1e-14) await q.query(sql('gap-fill'), [jobId]);
-      await q.query(sql('sliver-fill'));
+      for (let pass = 0; pass < SLIVER_PASSES; pass++) if (!(await q.query(sql('sliver-fill'))).rowCount) break;
       await q.query(sql('unit-households'), [jobId, PERSONS_PER_HOUSEHOLD]);
       // The units must cover the area: a geometry step that failed quietly (an empty result)
       // must fail the job, not give a proposal with holes.
