@@ -11,7 +11,7 @@ import type { Db, Queryable } from '../core/db.ts';
 import { HttpError } from '../core/errors.ts';
 import { crsLabel, type Crs } from './crs.ts';
 import { countPositions, MAX_GRID_POSITIONS, type AreaGeometry } from './geojson.ts';
-import { detectFormat, readFeatures, type RawFeature } from './import-read.ts';
+import { detectFormat, readFeatures, type FileFormat, type RawFeature } from './import-read.ts';
 import { gridsChanged } from './locate-cache.ts';
 import { publishGrids, type NewGrid } from './publish.ts';
 import type { TopologyReport } from './topology.ts';
@@ -66,8 +66,26 @@ interface Staged { f: RawFeature; geometry: Geometry }
 
 const BATCH = 1000;
 
+export type ReadFile = Awaited<ReturnType<typeof readFeatures>> & { format: FileFormat };
+
+/**
+ * Detects the format and reads every feature of a grids/households/barriers file. POST
+ * /api/imports calls it before it makes the job, so a mislabelled, empty or unreadable file is
+ * a 4xx answer and no job at all (it was a 202 and a failed job until 2026-12-01).
+ */
+export async function readFile(file: { name: string; data: Buffer }, opts: ImportOptions): Promise<ReadFile> {
+  const format = detectFormat(file.name, file.data);
+  try {
+    return { format, ...(await readFeatures(file.data, format, opts)) };
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    // A reader library's own failure (a damaged Shapefile or GeoPackage): the file's fault.
+    throw new HttpError(422, 'unreadable_file', `${file.name} could not be read as ${format}: ${(err as Error).message}`);
+  }
+}
+
 /** Runs one import job to the end: status, progress and report land in import_jobs. */
-export async function runImport(db: Db, jobId: number, file: { name: string; data: Buffer }, opts: ImportOptions, user: Pick<AuthUser, 'id' | 'username'> | null, config?: Config): Promise<void> {
+export async function runImport(db: Db, jobId: number, file: { name: string; data: Buffer }, opts: ImportOptions, user: Pick<AuthUser, 'id' | 'username'> | null, config?: Config, read?: ReadFile): Promise<void> {
   const report: ImportReport = { features: 0, accepted: 0, rejected: [] };
   const progress = (stage: string, done: number, total: number) =>
     db.query('UPDATE import_jobs SET progress = $2 WHERE id = $1', [jobId, JSON.stringify({ stage, done, total })]);
@@ -81,10 +99,9 @@ export async function runImport(db: Db, jobId: number, file: { name: string; dat
       await runOsmImport(db, jobId, file, opts.osm!, user, report, config);
       return;
     }
-    const format = detectFormat(file.name, file.data);
+    const { format, features: raw, fileCrs } = read ?? await readFile(file, opts);
     report.format = format;
     report.crs = crsLabel(opts.crs);
-    const { features: raw, fileCrs } = await readFeatures(file.data, format, opts);
     report.features = raw.length;
     // What the file says about its CRS (a .prj, a GeoPackage srs) wins over the declaration.
     const crs: Crs = fileCrs?.crs ?? opts.crs;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { bearerSecurity, requireRole } from '../core/auth.ts';
 import { badRequest, HttpError, notFound } from '../core/errors.ts';
 import { parseCrs } from './crs.ts';
-import { runImport, type ImportKind, type ImportOptions, type OsmJobOptions } from './import-job.ts';
+import { readFile, runImport, type ImportKind, type ImportOptions, type OsmJobOptions } from './import-job.ts';
 import { anyObject, errorRef } from './schemas.ts';
 
 const FIELD_NAMES = ['codeField', 'nameField', 'nameEnField', 'parentField', 'householdsField', 'populationField', 'kindField', 'classField', 'wktField', 'lngField', 'latField', 'layer'] as const;
@@ -80,7 +80,7 @@ export default async function importRoutes(app: FastifyInstance): Promise<void> 
       tags: ['imports'], security: bearerSecurity, consumes: ['multipart/form-data'],
       summary: 'Start an import job (multipart: file + kind, jurisdiction, tier, parent, crs, category, timeZone, status, codeField, nameField, parentField, householdsField, populationField, kindField, classField, wktField, lngField, latField, onReject, acceptWarnings, replaceChildren)',
       description: 'GeoJSON (.geojson/.json), CSV with a WKT column or lon/lat columns, zipped Shapefile (.zip) or GeoPackage (.gpkg; layer= picks the table). Features are validated first, then written in one transaction; the report lists every rejected feature with its reason. Poll GET /api/imports/:id.',
-      response: { 202: { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, status: { type: 'string' } } }, 400: errorRef, 404: errorRef, 413: errorRef },
+      response: { 202: { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, status: { type: 'string' } } }, 400: errorRef, 404: errorRef, 413: errorRef, 422: errorRef },
     },
   }, async (request, reply) => {
     if (!request.isMultipart()) throw badRequest('not_multipart', 'Send multipart/form-data with a file part named "file"');
@@ -108,6 +108,10 @@ export default async function importRoutes(app: FastifyInstance): Promise<void> 
       const { rows: j } = await db.query('SELECT 1 FROM jurisdictions WHERE id = $1', [opts.jurisdictionId]);
       if (j.length === 0) throw notFound('jurisdiction_not_found', `No jurisdiction ${opts.jurisdictionId}`);
     }
+    // A grids/households/barriers file is read now: a file that is not what its name says, empty,
+    // or unreadable is answered 4xx here and no job is made. Feature-level problems (a bad row,
+    // a geometry PostGIS cannot read) are the job's report, with each row's number.
+    const read = opts.kind === 'incidents' || opts.kind === 'osm' ? undefined : await readFile(file, opts);
     const { rows } = await db.query<{ id: number }>(
       'INSERT INTO import_jobs (jurisdiction_id, kind, file_name, options, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [opts.kind === 'osm' ? null : opts.jurisdictionId, opts.kind, file.name, JSON.stringify({ ...fields }), request.user?.id ?? null]);
@@ -115,7 +119,7 @@ export default async function importRoutes(app: FastifyInstance): Promise<void> 
     const user = request.user;
     // The job runs after the answer; its status, progress and report are in GET /api/imports/:id.
     setImmediate(() => {
-      runImport(db, id, file!, opts, user, app.wangge.config).catch((err) => app.log.error({ err, importJob: id }, 'import job failed'));
+      runImport(db, id, file!, opts, user, app.wangge.config, read).catch((err) => app.log.error({ err, importJob: id }, 'import job failed'));
     });
     return reply.status(202).send({ id, status: 'queued' });
   });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, errorCode, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
 import { seedStreet } from './testkit.ts';
@@ -39,6 +40,32 @@ async function finished(id: number, tries = 200) {
 }
 
 const read = (name: string) => ({ name, content: fs.readFileSync(path.join(FIX, name)) });
+
+/** A zip of stored (uncompressed) entries, written by hand so a test can make any archive. */
+function zipOf(files: Record<string, string | Buffer>): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of Object.entries(files)) {
+    const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    const n = Buffer.from(name);
+    const crc = zlib.crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18); local.writeUInt32LE(data.length, 22); local.writeUInt16LE(n.length, 26);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0); dir.writeUInt16LE(20, 4); dir.writeUInt16LE(20, 6); dir.writeUInt32LE(crc, 16);
+    dir.writeUInt32LE(data.length, 20); dir.writeUInt32LE(data.length, 24); dir.writeUInt16LE(n.length, 28); dir.writeUInt32LE(offset, 42);
+    locals.push(local, n, data);
+    central.push(dir, n);
+    offset += 30 + n.length + data.length;
+  }
+  const dirBytes = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(Object.keys(files).length, 8); end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(dirBytes.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dirBytes, end]);
+}
 
 describe('POST /api/imports', () => {
   it('imports communities from a CSV with WKT and derives households from an imported CSV of points', async () => {
@@ -156,17 +183,48 @@ describe('POST /api/imports', () => {
     expect(errorCode(noFile)).toBe('file_required');
     const badKind = await startImport(t.app, { kind: 'cats', jurisdiction: jid }, { name: 'a.csv', content: 'x,y\n1,2\n' });
     expect(errorCode(badKind)).toBe('bad_kind');
-    const shp = await startImport(t.app, { kind: 'grids', jurisdiction: jid }, { name: 'a.zip', content: 'PK' });
-    expect(shp.statusCode).toBe(202);
-    expect((await finished(shp.json().id)).error.code).toBe('invalid_shapefile');
-    const gpkg = await startImport(t.app, { kind: 'grids', jurisdiction: jid }, { name: 'a.gpkg', content: 'SQLite format 3' });
-    expect((await finished(gpkg.json().id)).error.code).toBe('invalid_geopackage');
-    const pbf = await startImport(t.app, { kind: 'grids', jurisdiction: jid }, { name: 'a.pbf', content: 'x' });
-    expect((await finished(pbf.json().id)).error.code).toBe('unsupported_format');
-    const empty = await finished((await startImport(t.app, { kind: 'grids', jurisdiction: jid }, { name: 'a.geojson', content: '' })).json().id);
-    expect(empty.error.code).toBe('empty_file');
-    const emptyFc = await finished((await startImport(t.app, { kind: 'grids', jurisdiction: jid }, { name: 'a.geojson', content: '{"type":"FeatureCollection","features":[]}' })).json().id);
-    expect(emptyFc.error.code).toBe('empty_file');
+  });
+
+  it('answers a mislabelled, empty or unreadable file with a 4xx naming the problem, and makes no job and writes nothing (probe of 2026-12-01)', async () => {
+    const jid = await seedStreet(t.db, uniq('imp'));
+    const counts = async () => (await t.db.query(`SELECT (SELECT count(*)::int FROM import_jobs) AS jobs, (SELECT count(*)::int FROM grids WHERE jurisdiction_id = $1) AS grids,
+      (SELECT count(*)::int FROM households WHERE jurisdiction_id = $1) AS households, (SELECT count(*)::int FROM barriers WHERE jurisdiction_id = $1) AS barriers`, [jid])).rows[0];
+    const before = await counts();
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
+    const cases: [string, string | Buffer, number, string, RegExp][] = [
+      ['a.zip', 'PK', 400, 'invalid_zip', /not a readable zip archive/],
+      // "PK\x03\x04" and junk: shpjs's unzipper looped for ever on it and hung the server.
+      ['junk.zip', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(1024, 7)]), 400, 'invalid_zip', /no end-of-central-directory/],
+      ['empty.zip', zipOf({}), 400, 'empty_zip', /zip is empty/],
+      ['nodbf.zip', zipOf({ 'a.shp': Buffer.alloc(100), 'a.prj': 'GEOGCS[]' }), 400, 'incomplete_shapefile', /no \.dbf file \(it holds: a\.shp, a\.prj\)/],
+      ['text.zip', zipOf({ 'readme.txt': 'hello' }), 400, 'incomplete_shapefile', /no \.shp and no \.dbf/],
+      ['a.gpkg', 'SQLite format 3', 400, 'invalid_geopackage', /not a SQLite GeoPackage/],
+      ['a.pbf', 'x', 400, 'unsupported_format', /PBF imports/],
+      ['picture.geojson', png, 400, 'not_text', /taken for GeoJSON .* but is a PNG image/],
+      ['picture.csv', png, 400, 'not_text', /taken for CSV .* but is a PNG image/],
+      ['gbk.csv', Buffer.concat([Buffer.from('name,lng,lat\n'), Buffer.from([0xd6, 0xd0, 0xce, 0xc4]), Buffer.from(',116.405,39.905\n')]), 400, 'not_utf8', /not UTF-8 \(line 2, byte 14\).*GBK/],
+      ['a.geojson', '', 400, 'empty_file', /empty/],
+      ['a.csv', '', 400, 'empty_file', /empty/],
+      ['b.geojson', '{"type":"FeatureCollection","features":[]}', 400, 'empty_file', /no features/],
+      ['cut.geojson', '{"type":"FeatureCollection","features":[', 400, 'invalid_geojson', /not JSON/],
+      ['quote.csv', 'name,lng,lat\nA,116.405,39.905\n"B,116.405,39.905\nC,116.4,39.9\n', 400, 'invalid_csv', /a quote opened on line 3 is never closed/],
+    ];
+    for (const [name, content, status, code, message] of cases) {
+      const res = await startImport(t.app, { kind: 'grids', jurisdiction: jid, parent: '110101001' }, { name, content });
+      expect([res.statusCode, res.statusCode < 500 && errorCode(res)], `${name}: ${res.body}`).toEqual([status, code]);
+      expect(res.json().error.message, name).toMatch(message);
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('rejects the bad rows of a CSV by row number in the job report, writing nothing', async () => {
+    const jid = await seedStreet(t.db, uniq('imp'), { perHalf: 0 });
+    const csv = 'name,lng,lat,households\nA,116.405,39.905,10\nB,abc,39.905,10\nC,116.405\nD,116.405,39.905,ten\n';
+    const job = await finished((await startImport(t.app, { kind: 'households', jurisdiction: jid, householdsField: 'households' }, { name: 'rows.csv', content: csv })).json().id);
+    expect(job.status).toBe('failed');
+    expect(job.error.code).toBe('features_rejected');
+    expect(job.report.rejected.map((r: { ref: number }) => r.ref)).toEqual([2, 3, 4]);
+    expect((await t.db.query('SELECT count(*)::int AS n FROM households WHERE jurisdiction_id = $1', [jid])).rows[0].n).toBe(0);
   });
 
   it('refuses a multipart body it cannot read (cut off, or its boundary missing) with 400 malformed_multipart, and starts no job', async () => {

@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 import { unprocessable } from '../core/errors.ts';
 
 /**
@@ -13,12 +12,15 @@ import { unprocessable } from '../core/errors.ts';
  * Yields the records of each chunk of input as one array (the first record is the header).
  */
 export async function* csvRecords(input: AsyncIterable<Buffer | string>): AsyncGenerator<string[][]> {
-  const decoder = new StringDecoder('utf8');
+  // Fatal: a GBK/GB18030 or UTF-16 file was read as U+FFFD mojibake (names, descriptions, the
+  // header) until 2026-12-01; now it is refused with the line to look at.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let carry = '';
   let first = true;
   let line = 1;
   for await (const chunk of input) {
-    let text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    if (first && typeof chunk !== 'string') notText(chunk);
+    let text = carry + (typeof chunk === 'string' ? chunk : decode(decoder, chunk, carry, line));
     if (first && text.length > 0) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
@@ -29,12 +31,42 @@ export async function* csvRecords(input: AsyncIterable<Buffer | string>): AsyncG
     line = r.line;
     if (out.length) yield out;
   }
-  let text = carry + decoder.end();
+  let text = carry + decode(decoder, undefined, carry, line);
   if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.length) {
     const out: string[][] = [];
     parseChunk(text, true, out, line);
     if (out.length) yield out;
+  }
+}
+
+const MAGIC: [string, number[]][] = [['a PNG image', [0x89, 0x50, 0x4e, 0x47]], ['a JPEG image', [0xff, 0xd8, 0xff]], ['a zip archive (an .xlsx?)', [0x50, 0x4b, 0x03, 0x04]],
+  ['a PDF', [0x25, 0x50, 0x44, 0x46]], ['a gzip file', [0x1f, 0x8b]], ['an old Excel .xls', [0xd0, 0xcf, 0x11, 0xe0]], ['a SQLite database', [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65]],
+  ['UTF-16 text (little-endian)', [0xff, 0xfe]], ['UTF-16 text (big-endian)', [0xfe, 0xff]]];
+
+/** A file that is not CSV text at all, told by its first bytes. */
+function notText(head: Buffer): void {
+  const seems = MAGIC.find(([, m]) => m.every((b, i) => head[i] === b));
+  if (seems) throw unprocessable('not_text', `The file was taken for CSV but is ${seems[0]}; send CSV text in UTF-8${seems[0].startsWith('UTF-16') ? ' (save it as "CSV UTF-8")' : ''}`, { seems: seems[0] });
+}
+
+/** Decodes a chunk (or the end) as UTF-8; an invalid byte is 422 not_utf8 with its line. */
+function decode(decoder: TextDecoder, chunk: Buffer | undefined, carry: string, line: number): string {
+  try {
+    return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
+  } catch {
+    // The line: the lines already parsed, those in the carried tail, and those before the bad byte.
+    let at = 0;
+    if (chunk) {
+      let lo = 0, hi = chunk.length;
+      const ok = (n: number) => { try { new TextDecoder('utf-8', { fatal: true }).decode(chunk.subarray(0, n), { stream: true }); return true; } catch { return false; } };
+      while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (ok(mid)) lo = mid; else hi = mid - 1; }
+      at = lo;
+    }
+    let n = line;
+    for (let i = 0; i < carry.length; i++) if (carry.charCodeAt(i) === 10) n++;
+    if (chunk) for (let i = 0; i < at; i++) if (chunk[i] === 10) n++;
+    throw unprocessable('not_utf8', `The CSV is not UTF-8 (line ${n}); save it as UTF-8 — a GBK/GB18030 export from Excel or WPS needs "Save as CSV UTF-8"`, { line: n });
   }
 }
 

@@ -294,6 +294,39 @@ describe('POST /api/incidents/import', () => {
     }
   });
 
+  it('refuses mislabelled, non-UTF-8 and broken files and impossible times with a 4xx naming the problem, writing nothing (probe of 2026-12-01)', async () => {
+    const before = await count();
+    const multipart = (name: string, content: Buffer) => {
+      const boundary = `----${uniq('b')}`;
+      const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), content, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+      return t.app.inject({ method: 'POST', url: '/api/incidents/import?category=0404', headers: { ...bearer(dispatcher), 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+    };
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
+    const head = 'reported_at,lng,lat,description\n2026-01-05 10:00,116.4025,39.905,ok\n';
+    const cases: [string, Buffer, number, string, RegExp][] = [
+      ['photo.csv', png, 422, 'not_text', /taken for CSV but is a PNG image/],
+      ['u16.csv', Buffer.from('\ufeff' + head, 'utf16le'), 422, 'not_text', /UTF-16/],
+      // GBK 中文 in the second data row's description: was imported as U+FFFD mojibake.
+      ['gbk.csv', Buffer.concat([Buffer.from(head + '2026-01-05 11:00,116.4025,39.905,'), Buffer.from([0xd6, 0xd0, 0xce, 0xc4]), Buffer.from('\n')]), 422, 'not_utf8', /not UTF-8 \(line 3\)/],
+      ['quote.csv', Buffer.from(head + '"2026-01-05 11:00,116.4025,39.905,x\n2026-01-05 12:00,116.4025,39.905,y\n'), 422, 'bad_csv', /quote is not closed/],
+      ['few.csv', Buffer.from(head + '2026-01-05 11:00,116.4025\n'), 422, 'bad_row', /Row 2: no valid lng\/lat/],
+      ['num.csv', Buffer.from(head + '2026-01-05 11:00,abc,39.905,x\n'), 422, 'bad_row', /Row 2: no valid lng\/lat/],
+      // Rolled over to 2 March / the next day / 1 BC and imported before.
+      ['feb30.csv', Buffer.from(head + '2026-02-30 10:00,116.4025,39.905,x\n'), 422, 'bad_row', /Row 2: no valid time \("2026-02-30 10:00"\)/],
+      ['h25.csv', Buffer.from(head + '2026-01-05 25:00,116.4025,39.905,x\n'), 422, 'bad_row', /Row 2: no valid time/],
+      ['y0.csv', Buffer.from(head + '0000-01-01T10:00:00Z,116.4025,39.905,x\n'), 422, 'bad_row', /Row 2: no valid time/],
+      ['empty.csv', Buffer.alloc(0), 422, 'empty_file', /no rows/],
+      ['empty.geojson', Buffer.alloc(0), 422, 'empty_file', /empty/],
+      ['photo.geojson', png, 422, 'bad_geojson', /not JSON/],
+    ];
+    for (const [name, content, status, code, message] of cases) {
+      const res = await multipart(name, content);
+      expect([res.statusCode, res.statusCode < 500 && errorCode(res)], `${name}: ${res.body}`).toEqual([status, code]);
+      expect(res.json().error.message, name).toMatch(message);
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('refuses files without the needed columns, other media types, and officers', async () => {
     const cols = await t.app.inject({ method: 'POST', url: '/api/incidents/import?category=0404', headers: { ...bearer(dispatcher), 'content-type': 'text/csv' }, payload: 'a,b\n1,2\n' });
     expect(errorCode(cols)).toBe('missing_columns');

@@ -66,3 +66,18 @@ describe('timeParser', () => {
     }
   });
 });
+
+describe('times that are no real moment (probe of 2026-12-01)', () => {
+  it('are refused by both parsers instead of rolled over (2026-02-30 was 2 March, 25:00 the next day, year 0000 1 BC)', () => {
+    const fast = timeParser('Asia/Shanghai');
+    for (const s of ['2026-02-30', '2026-02-29 10:00', '2026-04-31T08:00', '2026-01-01 25:00', '2026-01-01 10:60', '2026-01-01T10:00:60', '0000-01-01 10:00',
+      '2026-13-01', '2026-02-30T10:00:00Z', '0000-01-01T10:00:00Z', '2026-01-01T24:00:00+08:00']) {
+      expect(parseTime(s, 'Asia/Shanghai'), s).toBeNull();
+      expect(fast(s), s).toBeNaN();
+    }
+    for (const s of ['2024-02-29', '2000-02-29 10:00', '2026-12-31T23:59:59', '2026-01-31T10:00:00Z']) {
+      expect(parseTime(s, 'Asia/Shanghai'), s).not.toBeNull();
+      expect(fast(s), s).toBe(parseTime(s, 'Asia/Shanghai')!.getTime());
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { zonedTime } from './calendar.ts';
 import { prepareChains } from './generator.ts';
 import { csvRecords } from './import-csv.ts';
 import { buildLattice, MAX_VERTICES, NO_GRID, UNKNOWN, type Lattice, type LatticeGrid } from './import-lattice.ts';
+import { isIsoDateTime } from '../core/iso-date.ts';
 
 /**
  * Bulk import of historical incidents (CSV or GeoJSON). The file is read as a stream and every
@@ -82,15 +83,35 @@ const CATEGORY = ['category', 'category_code', 'service_code'];
 const DESCRIPTION = ['description', 'desc', 'summary'];
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+const ISO_LIKE = /^\d{4}-\d{2}-\d{2}/;
+
+/**
+ * Whether local calendar fields name a real moment. Date.UTC and Date.parse roll 2026-02-30 over
+ * to 2 March and 25:00 to the next day, and year 0000 became 1 BC in PostgreSQL: rows imported
+ * silently at the wrong time until 2026-12-01. A few comparisons per row (the 1M-row path).
+ */
+function realLocal(y: number, mo: number, d: number, hh: number, mm: number, ss: number): boolean {
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || hh > 23 || mm > 59 || ss > 59) return false;
+  if (d <= 28) return true;
+  const days = mo === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+  return d <= days;
+}
+
+/** Date.parse for the other forms, but an ISO-looking text must be a real calendar moment. */
+function parseOther(s: string): number {
+  if (ISO_LIKE.test(s) && !isIsoDateTime(s)) return Number.NaN;
+  return Date.parse(s);
+}
 
 export function parseTime(text: string, timeZone: string): Date | null {
   const s = text.trim();
   const m = LOCAL.exec(s);
   if (m) {
+    if (!realLocal(+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0))) return null;
     const t = zonedTime(+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), timeZone) + (+(m[6] ?? 0)) * 1000;
     return Number.isNaN(t) ? null : new Date(t);
   }
-  const t = Date.parse(s);
+  const t = parseOther(s);
   return Number.isNaN(t) ? null : new Date(t);
 }
 
@@ -106,8 +127,9 @@ export function timeParser(timeZone: string): (text: string) => number {
   return (text) => {
     const s = text.trim();
     const m = LOCAL.exec(s);
-    if (!m) return Date.parse(s);
+    if (!m) return parseOther(s);
     const y = +m[1], mo = +m[2], d = +m[3], hh = +(m[4] ?? 0), mm = +(m[5] ?? 0), ss = +(m[6] ?? 0);
+    if (!realLocal(y, mo, d, hh, mm, ss)) return Number.NaN;
     const day = s.slice(0, 10);
     let off = offsets.get(day);
     if (off === undefined) {
@@ -430,7 +452,9 @@ export async function importCsv(q: Queryable, input: AsyncIterable<Buffer | stri
 
 export async function importGeoJson(q: Queryable, text: string, opts: ImportOptions): Promise<ImportReport> {
   let doc: { type?: string; features?: { geometry?: { type?: string; coordinates?: number[] }; properties?: Record<string, unknown> | null }[] };
-  try { doc = JSON.parse(text); } catch { throw unprocessable('bad_geojson', 'The file is not JSON'); }
+  if (text.trim() === '') throw unprocessable('empty_file', 'The file is empty');
+  // A binary file (a photo named .geojson) decodes to U+FFFD: say what it is not, and where.
+  try { doc = JSON.parse(text.replace(/^\uFEFF/, '')); } catch (err) { throw unprocessable('bad_geojson', `The file is not JSON (${(err as Error).message.slice(0, 120)})`); }
   if (doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) throw unprocessable('bad_geojson', 'Send a GeoJSON FeatureCollection of points');
   const b = new Batcher(q, opts);
   await b.init();
