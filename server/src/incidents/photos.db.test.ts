@@ -58,6 +58,23 @@ describe('incident photos', () => {
     expect(await photoCount()).toBe(before);
   });
 
+  it('refuses an image that is not whole (cut off, or a signature and junk) with 422 incomplete_photo, and writes nothing', async () => {
+    const before = await photoCount();
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(3000, 1), Buffer.from([0xff, 0xd9])]);
+    const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(28, 1)]);
+    for (const [name, type, content] of [
+      ['cut.png', 'image/png', PNG.subarray(0, PNG.length - 12)], ['junk.png', 'image/png', Buffer.concat([PNG.subarray(0, 8), Buffer.alloc(64)])],
+      ['cut.jpg', 'image/jpeg', jpeg.subarray(0, 2000)], ['cut.webp', 'image/webp', webp.subarray(0, 30)],
+    ] as const) {
+      const res = await upload(multipart('file', name, type, content));
+      expect([res.statusCode, errorCode(res)], name).toEqual([422, 'incomplete_photo']);
+    }
+    for (const [name, type, content] of [['whole.jpg', 'image/jpeg', jpeg], ['whole.webp', 'image/webp', webp]] as const) {
+      expect((await upload(multipart('file', name, type, content))).statusCode, name).toBe(201);
+    }
+    expect(await photoCount()).toBe(before + 2);
+  });
+
   it('refuses a multipart body cut off in the middle of the photo with 400 malformed_multipart, and writes nothing', async () => {
     const before = await photoCount();
     const whole = multipart('file', 'x.png', 'image/png', Buffer.alloc(4096, 7));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { bearerSecurity, requireRole } from '../core/auth.ts';
 import type { Queryable } from '../core/db.ts';
-import { badRequest, HttpError, notFound } from '../core/errors.ts';
+import { badRequest, HttpError, notFound, unprocessable } from '../core/errors.ts';
 import { clock } from './clock.ts';
 import { appendHistory, getIncidentRow } from './repository.ts';
 import { idParams } from './schemas.ts';
@@ -23,6 +23,22 @@ const SIGNATURES: { type: 'image/jpeg' | 'image/png' | 'image/webp'; ext: string
 export function sniffImage(b: Buffer): (typeof SIGNATURES)[number] | null {
   return SIGNATURES.find((s) => s.test(b)) ?? null;
 }
+
+/**
+ * Whether an image of a recognised type is whole: a PNG ends with its IEND chunk, a WebP's RIFF
+ * size is the file's, a JPEG's end-of-image marker (FF D9) is in its last kilobyte (cameras
+ * may pad after it). The first bytes alone let a photo cut off by a dropped mobile upload, or
+ * a signature followed by junk, be stored as a photo (probe of 2026-12-01). Not a decoder.
+ */
+export function imageIsWhole(type: (typeof SIGNATURES)[number]['type'], b: Buffer): boolean {
+  if (type === 'image/png') return b.length >= 45 && b.readUInt32BE(8) === 13 && b.toString('latin1', 12, 16) === 'IHDR' && b.subarray(-12).equals(PNG_IEND);
+  if (type === 'image/webp') { const size = b.readUInt32LE(4) + 8; return size === b.length || size + 1 === b.length; }
+  const tail = b.subarray(Math.max(2, b.length - 1024));
+  for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return true;
+  return false;
+}
+
+const PNG_IEND = Buffer.from('0000000049454e44ae426082', 'hex');
 
 export async function photoList(q: Queryable, incidentId: number): Promise<{ id: number; contentType: string; bytes: number; url: string; createdAt: string }[]> {
   const { rows } = await q.query<{ id: number; content_type: string; bytes: number; created_at: Date }>('SELECT id, content_type, bytes, created_at FROM incident_photos WHERE incident_id = $1 ORDER BY id', [incidentId]);
@@ -50,6 +66,7 @@ export default async function photoRoutes(app: FastifyInstance): Promise<void> {
     if (file.file.truncated) throw new HttpError(413, 'file_too_large', `Photos may be at most ${PHOTO_MAX_BYTES / 1048576} MB`);
     const kind = sniffImage(buf);
     if (!kind) throw new HttpError(415, 'unsupported_photo_type', 'Photos must be JPEG, PNG or WebP', { declared: file.mimetype });
+    if (!imageIsWhole(kind.type, buf)) throw unprocessable('incomplete_photo', `The ${kind.ext.toUpperCase()} is not whole (cut off, or its signature followed by something else); send the photo again`, { type: kind.type, bytes: buf.length });
     const sha = crypto.createHash('sha256').update(buf).digest('hex');
     const now = clock.now();
     const photo = await db.tx(async (q) => {
