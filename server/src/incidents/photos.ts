@@ -25,20 +25,22 @@ export function sniffImage(b: Buffer): (typeof SIGNATURES)[number] | null {
 }
 
 /**
- * Whether an image of a recognised type is whole: a PNG ends with its IEND chunk, a WebP's RIFF
- * size is the file's, a JPEG's end-of-image marker (FF D9) is in its last kilobyte (cameras
- * may pad after it). The first bytes alone let a photo cut off by a dropped mobile upload, or
- * a signature followed by junk, be stored as a photo (probe of 2026-12-01). Not a decoder.
+ * Whether an image of a recognised type is whole: a PNG holds its IEND chunk, a WebP is at least
+ * as long as its RIFF size says, a JPEG holds its end-of-image marker (FF D9). The first bytes
+ * alone let a photo cut off by a dropped mobile upload, or a signature followed by junk, be
+ * stored as a photo (probe of 2026-12-01). Lenient about data after the end (phones append
+ * trailers); not a decoder.
  */
 export function imageIsWhole(type: (typeof SIGNATURES)[number]['type'], b: Buffer): boolean {
-  if (type === 'image/png') return b.length >= 45 && b.readUInt32BE(8) === 13 && b.toString('latin1', 12, 16) === 'IHDR' && b.subarray(-12).equals(PNG_IEND);
-  if (type === 'image/webp') { const size = b.readUInt32LE(4) + 8; return size === b.length || size + 1 === b.length; }
-  const tail = b.subarray(Math.max(2, b.length - 1024));
-  for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return true;
-  return false;
+  if (type === 'image/png') return b.length >= 45 && b.readUInt32BE(8) === 13 && b.toString('latin1', 12, 16) === 'IHDR' && b.indexOf(PNG_IEND, 33) >= 0;
+  if (type === 'image/webp') return b.readUInt32LE(4) + 8 <= b.length;
+  // Anywhere, not only at the end: phones append data after it (Samsung's trailer, the video of a
+  // Motion Photo), and in the compressed data an FF is always stuffed (FF 00), so FF D9 is a marker.
+  return b.indexOf(JPEG_EOI, 2) >= 0;
 }
 
 const PNG_IEND = Buffer.from('0000000049454e44ae426082', 'hex');
+const JPEG_EOI = Buffer.from([0xff, 0xd9]);
 
 export async function photoList(q: Queryable, incidentId: number): Promise<{ id: number; contentType: string; bytes: number; url: string; createdAt: string }[]> {
   const { rows } = await q.query<{ id: number; content_type: string; bytes: number; created_at: Date }>('SELECT id, content_type, bytes, created_at FROM incident_photos WHERE incident_id = $1 ORDER BY id', [incidentId]);
