@@ -15,6 +15,7 @@ import { detectFormat, readFeatures, type FileFormat, type RawFeature } from './
 import { gridsChanged } from './locate-cache.ts';
 import { publishGrids, type NewGrid } from './publish.ts';
 import type { TopologyReport } from './topology.ts';
+import { pbfFramingProblem } from '../osm/pbf-framing.ts';
 
 export type ImportKind = 'grids' | 'households' | 'barriers' | 'incidents' | 'osm';
 
@@ -340,9 +341,16 @@ async function runIncidentImport(db: Db, jobId: number, file: { name: string; da
     [jobId, JSON.stringify(report), JSON.stringify({ stage: 'done', done: r.imported, total: r.rows })]);
 }
 
+/** 400 invalid_pbf unless the file's block framing is sound (osm-read would crash the process on it). */
+export function assertPbf(file: { name: string; data: Buffer }): void {
+  const why = pbfFramingProblem(file.data);
+  if (why) throw new HttpError(400, file.data.length === 0 ? 'empty_file' : 'invalid_pbf', `${file.name} cannot be read as an OSM PBF extract: ${why}`);
+}
+
 /** An OSM PBF extract as a new jurisdiction, through the foundation's importer (one transaction). */
 async function runOsmImport(db: Db, jobId: number, file: { name: string; data: Buffer }, o: OsmJobOptions, user: Pick<AuthUser, 'id' | 'username'> | null, report: ImportReport, config?: Config): Promise<void> {
   if (file.data.length === 0) throw new HttpError(400, 'empty_file', 'The file is empty');
+  assertPbf(file);
   const [{ readOsmPbf }, { importOsm }] = await Promise.all([import('../osm/read-pbf.ts'), import('../osm/import.ts')]);
   // osm-read reads from a path: the upload goes to a temporary file for the read.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wangge-osm-'));

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { bearerSecurity, requireRole } from '../core/auth.ts';
 import { badRequest, HttpError, notFound } from '../core/errors.ts';
 import { parseCrs } from './crs.ts';
-import { readFile, runImport, type ImportKind, type ImportOptions, type OsmJobOptions } from './import-job.ts';
+import { assertPbf, readFile, runImport, type ImportKind, type ImportOptions, type OsmJobOptions } from './import-job.ts';
 import { anyObject, errorRef } from './schemas.ts';
 
 const FIELD_NAMES = ['codeField', 'nameField', 'nameEnField', 'parentField', 'householdsField', 'populationField', 'kindField', 'classField', 'wktField', 'lngField', 'latField', 'layer'] as const;
@@ -111,6 +111,8 @@ export default async function importRoutes(app: FastifyInstance): Promise<void> 
     // A grids/households/barriers file is read now: a file that is not what its name says, empty,
     // or unreadable is answered 4xx here and no job is made. Feature-level problems (a bad row,
     // a geometry PostGIS cannot read) are the job's report, with each row's number.
+    // An OSM extract is checked block by block too (a non-PBF file crashed osm-read, and the server).
+    if (opts.kind === 'osm') assertPbf(file);
     const read = opts.kind === 'incidents' || opts.kind === 'osm' ? undefined : await readFile(file, opts);
     const { rows } = await db.query<{ id: number }>(
       'INSERT INTO import_jobs (jurisdiction_id, kind, file_name, options, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',

@@ -153,7 +153,21 @@ describe('POST /api/imports', () => {
     const bad = await startImport(t.app, { kind: 'osm', name: uniq('osm'), tiers: '[{"name":"x"}]' }, { name: 'm.osm.pbf', content: 'x' });
     expect(bad.statusCode).toBe(400);
     expect(errorCode(bad)).toBe('bad_tiers');
-    const res = await startImport(t.app, { kind: 'osm', name: uniq('摩纳哥'), tiers, codePrefix: '980', minBuildingShare: 0.2 }, { name: 'monaco.osm.pbf', content: fs.readFileSync(DEMO_PBF) });
+    // Not PBF (a PNG, text, a cut extract): osm-read allocated a negative-sized buffer in an fs
+    // callback on the first two and the uncaught exception ended the server (probe of 2026-12-01).
+    const pbf = fs.readFileSync(DEMO_PBF);
+    const jobsBefore = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_jobs')).rows[0].n;
+    for (const [name, content, why] of [
+      ['photo.osm.pbf', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]), /does not start with an OSM PBF block header/],
+      ['text.osm.pbf', Buffer.from('hello, not a PBF'), /does not start with an OSM PBF block header/],
+      ['cut.osm.pbf', pbf.subarray(0, pbf.length - 100), /block \d+ is cut off/],
+    ] as const) {
+      const res = await startImport(t.app, { kind: 'osm', name: uniq('osm'), tiers }, { name, content });
+      expect([res.statusCode, errorCode(res)], name).toEqual([400, 'invalid_pbf']);
+      expect(res.json().error.message, name).toMatch(why);
+    }
+    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_jobs')).rows[0].n).toBe(jobsBefore);
+    const res = await startImport(t.app, { kind: 'osm', name: uniq('摩纳哥'), tiers, codePrefix: '980', minBuildingShare: 0.2 }, { name: 'monaco.osm.pbf', content: pbf });
     expect(res.statusCode).toBe(202);
     const job = await finished(res.json().id, 2400);
     expect(job.error).toBeNull();
