@@ -278,6 +278,16 @@ describe('POST /api/partitions', () => {
     expect(errorCode(await post({ area: bow }))).toBe('jurisdiction_required');
     expect(errorCode(await post({ parentCode: 'nope', jurisdictionId: jid }))).toBe('parent_not_current');
     expect((await post({ parentCode: MONTE_CARLO, jurisdictionId: jid, tolerance: 3 })).statusCode).toBe(400);
+    // Probe of 2026-12-01: a typo in a class name, and an area far from every household, each ran a job.
+    const typo = await post({ parentCode: MONTE_CARLO, jurisdictionId: jid, hardClasses: ['rail', 'raliway'], preferredClasses: ['primary', 'zzz'] });
+    expect([typo.statusCode, errorCode(typo)]).toEqual([422, 'unknown_barrier_class']);
+    expect(typo.json().error.details).toEqual({ unknown: ['raliway', 'zzz'] });
+    const far = await post({ area: { type: 'Polygon', coordinates: [[[0, 0], [0.01, 0], [0.01, 0.01], [0, 0.01], [0, 0]]] }, jurisdictionId: jid });
+    expect([far.statusCode, errorCode(far)]).toEqual([422, 'empty_area']);
+    for (const bad of [{ targetHouseholds: 0 }, { targetHouseholds: -5 }, { tolerance: 1 }, { seed: 1.5 }, { targetPeople: 0 }]) {
+      const res = await post({ parentCode: MONTE_CARLO, jurisdictionId: jid, ...bad });
+      expect([res.statusCode, errorCode(res)], JSON.stringify(bad)).toEqual([400, 'validation_failed']);
+    }
     const anon = await t.app.inject({ method: 'POST', url: '/api/partitions', payload: { parentCode: MONTE_CARLO, jurisdictionId: jid } });
     expect(anon.statusCode).toBe(401);
     expect((await t.db.query('SELECT count(*)::int AS n FROM partition_jobs')).rows[0].n).toBe(before);

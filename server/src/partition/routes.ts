@@ -2,11 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { audit } from '../core/audit.ts';
 import { bearerSecurity, requireRole } from '../core/auth.ts';
 import { badRequest, conflict, unprocessable } from '../core/errors.ts';
+import type { Queryable } from '../core/db.ts';
 import { checkShape } from '../grids/geojson.ts';
 import { publishGrids } from '../grids/publish.ts';
 import { resolveJurisdiction } from '../grids/util.ts';
 import { PartitionJobs } from './jobs.ts';
-import { withDefaults, type PartitionParams } from './params.ts';
+import { DEFAULT_HARD, DEFAULT_PREFERRED, RURAL_PREFERRED, withDefaults, type PartitionParams } from './params.ts';
 import { moveBlocks, redrawEdge, splitGrid, type Move } from './edit.ts';
 import { blocksCollection, getJob, gridsCollection, jobListOut, jobOut, listJobs } from './repository.ts';
 import { createBody, editResult, featureCollection, idParams, jobListItem, jobOut as jobSchema, publishBody, redrawBody, splitBody } from './schemas.ts';
@@ -66,6 +67,7 @@ const partitionRoutes: FastifyPluginAsync = async (app) => {
         areaSql = `ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))`;
         args = [jurisdictionId, JSON.stringify(area)];
       }
+      await checkClassesAndArea(q, jurisdictionId, rest, areaSql, args);
       const { rows } = await q.query<{ id: number }>(
         `INSERT INTO partition_jobs (jurisdiction_id, parent_code, area, params, created_by)
          VALUES ($1, $3, ${areaSql}, $4, $5) RETURNING id`,
@@ -216,3 +218,27 @@ const partitionRoutes: FastifyPluginAsync = async (app) => {
 };
 
 export default partitionRoutes;
+
+/**
+ * Refuses before a job is made (probe of 2026-12-01): a barrier class the planner named that is
+ * neither a default class nor the class of any barrier of the jurisdiction (a typo such as
+ * "raliway" was silently a class that cuts nothing), and a drawn area that holds none of the
+ * jurisdiction's households (a polygon far from it ran a whole job to one empty grid).
+ */
+async function checkClassesAndArea(q: Queryable, jurisdictionId: number, given: { hardClasses?: string[]; preferredClasses?: string[] }, areaSql: string, args: unknown[]): Promise<void> {
+  const named = [...new Set([...(given.hardClasses ?? []), ...(given.preferredClasses ?? [])])].filter((c) => !KNOWN_CLASSES.has(c));
+  if (named.length > 0) {
+    const { rows } = await q.query<{ c: string }>(
+      'SELECT c FROM unnest($2::text[]) c WHERE NOT EXISTS (SELECT 1 FROM barriers b WHERE b.jurisdiction_id = $1 AND b.class = c)', [jurisdictionId, named]);
+    if (rows.length > 0) {
+      const unknown = rows.map((r) => r.c);
+      throw unprocessable('unknown_barrier_class', `No barrier class ${unknown.map((c) => `"${c}"`).join(', ')} in jurisdiction ${jurisdictionId} (the defaults are ${DEFAULT_HARD.join(', ')}; ${DEFAULT_PREFERRED.join(', ')})`, { unknown });
+    }
+  }
+  if (areaSql.includes('ST_GeomFromGeoJSON')) {
+    const { rows } = await q.query(`SELECT 1 FROM households h WHERE h.jurisdiction_id = $1 AND ST_Intersects(h.pt, ${areaSql}) LIMIT 1`, args);
+    if (rows.length === 0) throw unprocessable('empty_area', `The drawn area holds no households of jurisdiction ${jurisdictionId}; draw it over the jurisdiction's buildings`);
+  }
+}
+
+const KNOWN_CLASSES = new Set([...DEFAULT_HARD, ...DEFAULT_PREFERRED, ...RURAL_PREFERRED]);
