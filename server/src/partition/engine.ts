@@ -370,7 +370,11 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
 }
 
 export async function variantMetrics(q: Queryable, jobId: number, variant: string, classes: string[], srid: number, b: ReturnType<typeof band>): Promise<Summary> {
-  const { rows } = await q.query<GridRow>(sql('metrics'), [jobId, variant, classes, srid, PERSONS_PER_HOUSEHOLD]);
+  await q.query('DROP TABLE IF EXISTS partition_metric_lines');
+  await q.query(sql('metric-lines'), [jobId, classes, srid]);
+  await q.query('CREATE INDEX ON partition_metric_lines USING gist (gm)');
+  await q.query('ANALYZE partition_metric_lines');
+  const { rows } = await q.query<GridRow>(sql('metrics'), [jobId, variant, srid, PERSONS_PER_HOUSEHOLD]);
   return summarize(rows, b.by, b.lo, b.hi);
 }
 
