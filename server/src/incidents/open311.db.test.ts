@@ -68,6 +68,11 @@ describe('Open311 GeoReport v2', () => {
     const unknown = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ service_code: '9999', lat: IN_A1.lat, long: IN_A1.lng }) });
     expect(unknown.statusCode).toBe(422);
     expect(unknown.body).toMatch(/<errors><error><code>422<\/code><description>No category/);
+    // An unknown service_code in a search was an empty list (probe of 2026-12-01).
+    const typo = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=0202,ZZZ' });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json()).toEqual([{ code: 400, description: 'No service "ZZZ"; see services.json' }]);
+    expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=0202' })).statusCode).toBe(200);
     const none = await t.app.inject({ method: 'GET', url: '/open311/v2/requests/999999999.json' });
     expect(none.statusCode).toBe(404);
     expect(none.json()[0].code).toBe(404);

@@ -125,7 +125,13 @@ export default async function open311Routes(app: FastifyInstance): Promise<void>
         const end = q.end_date ? new Date(q.end_date) : clock.now();
         const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - 90 * 86400_000);
         where.push(`i.reported_at >= ${p(start)} AND i.reported_at <= ${p(end)}`);
-        if (q.service_code) where.push(`i.category_code = ANY(${p(q.service_code.split(','))}::text[])`);
+        if (q.service_code) {
+          // An unknown service answered [] like a known one with no requests: name it instead.
+          const codes = q.service_code.split(',').map((c) => c.trim());
+          const { rows: unknown } = await db.query<{ c: string }>('SELECT c FROM unnest($1::text[]) c WHERE NOT EXISTS (SELECT 1 FROM categories WHERE code = c)', [codes]);
+          if (unknown.length > 0) throw badRequest('unknown_service', `No service ${unknown.map((r) => `"${r.c}"`).join(', ')}; see services.json`);
+          where.push(`i.category_code = ANY(${p(codes)}::text[])`);
+        }
         if (q.status === 'open') where.push(`i.status = ANY(${p(OPEN)}::text[])`);
         if (q.status === 'closed') where.push(`NOT (i.status = ANY(${p(OPEN)}::text[]))`);
       }
