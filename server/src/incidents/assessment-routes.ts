@@ -5,6 +5,7 @@ import { badRequest } from '../core/errors.ts';
 import { figures, rank, toCsv, type Counts } from './assessment.ts';
 import { clock } from './clock.ts';
 import { DEFAULT_SETTINGS, loadSettings } from './settings.ts';
+import { isIsoDateTime } from '../core/iso-date.ts';
 
 /** The group key and its display name per `by`: fixed expressions, never from the request. */
 const GROUPS = {
@@ -50,6 +51,8 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     },
   }, async (request, reply) => {
     const q = request.query;
+    // The schema's date-time format takes year 0000, which PostgreSQL refuses mid-query (a 500).
+    for (const key of ['from', 'to'] as const) if (!isIsoDateTime(q[key].toUpperCase())) throw badRequest('invalid_date', `"${key}" must be a real date-time (got "${q[key]}")`);
     if (Date.parse(q.from) >= Date.parse(q.to)) throw badRequest('bad_period', '"from" must be before "to"');
     const jid = request.user?.jurisdictionId ?? q.jurisdictionId ?? null;
     const scheme = jid ? (await loadSettings(db, jid)).settings.assessment : DEFAULT_SETTINGS.assessment;

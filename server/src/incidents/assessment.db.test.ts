@@ -79,6 +79,8 @@ describe('GET /api/assessment', () => {
 
   it('refuses a reversed period and viewers', async () => {
     expect(errorCode(await get('from=2026-11-01T00:00:00Z&to=2026-10-01T00:00:00Z'))).toBe('bad_period');
+    // Year 0000 passed the date-time format and PostgreSQL refused it mid-query: a 500 (probe of 2026-12-01).
+    expect(errorCode(await get('from=0000-01-01T00:00:00Z&to=2026-10-01T00:00:00Z'))).toBe('invalid_date');
     const viewer = await tokenFor(t, ['viewer'], { jurisdictionId: jid });
     expect((await t.app.inject({ method: 'GET', url: '/api/assessment?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', headers: bearer(viewer) })).statusCode).toBe(403);
   });

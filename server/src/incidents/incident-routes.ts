@@ -9,6 +9,7 @@ import { createIncident, getHistory, getIncidentRow, toIncident } from './reposi
 import { actionBody, idParams, incidentOut, incidentWithHistory, listQuery, reportBody } from './schemas.ts';
 import type { IncidentClass } from './settings.ts';
 import { photoList } from './photos.ts';
+import { isIsoDateTime } from '../core/iso-date.ts';
 
 interface ReportBody { lng: number; lat: number; crs: Crs; category: string; class?: IncidentClass; description: string; source: string; reporterContact?: string; jurisdictionId?: number }
 
@@ -48,7 +49,12 @@ export default async function incidentRoutes(app: FastifyInstance): Promise<void
     },
   }, async (request) => {
     const { format, ...query } = request.query;
-    if (query.from && query.to && query.from >= query.to) throw badRequest('bad_period', '"from" must be before "to"');
+    // The schema's date-time format takes year 0000, which PostgreSQL refuses mid-query (a 500).
+    for (const key of ['from', 'to'] as const) {
+      const v = query[key];
+      if (v !== undefined && !isIsoDateTime(v.toUpperCase())) throw badRequest('invalid_date', `"${key}" must be a real date-time (got "${v}")`);
+    }
+    if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to)) throw badRequest('bad_period', '"from" must be before "to"');
     await checkListFilters(db, query);
     const { items, total } = await listIncidents(db, query, request.user, clock.now());
     return format === 'geojson' ? toGeoJson(items, total) : { items, total };

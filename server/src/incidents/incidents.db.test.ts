@@ -329,6 +329,8 @@ describe('bad input loses nothing (probe of 2026-12-01)', () => {
     const cases: [string, string][] = [
       ['category=ZZZ', 'unknown_category'], ['department=nope', 'unknown_department'], ['department=99999999999', 'unknown_department'],
       ['grid=NOPE', 'unknown_grid'], ['jurisdictionId=999999', 'unknown_jurisdiction'], ['source=zzz', 'validation_failed'],
+      // Year 0000 passed the date-time format and PostgreSQL refused it mid-query: a 500.
+      ['from=0000-01-01T00:00:00Z', 'invalid_date'],
     ];
     for (const [qs, code] of cases) {
       const res = await list(qs);
