@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addLimit, calendarProblem, DEFAULT_CALENDAR, parseLimit, workingMsBetween, type CalendarSpec } from './calendar.ts';
+import { addLimit, calendarProblem, DEFAULT_CALENDAR, limitProblem, parseLimit, workingMsBetween, type CalendarSpec } from './calendar.ts';
 
 // Beijing time (UTC+8, no DST); Mon–Fri 09:00–12:00 + 13:00–18:00 = 8 working hours a day.
 const cal: CalendarSpec = { ...DEFAULT_CALENDAR, exceptions: {} };
@@ -62,5 +62,16 @@ describe('deadlines on the business calendar', () => {
     expect(calendarProblem({ ...cal, hours: [['13:00', '12:00']] })).toMatch(/increasing/);
     expect(calendarProblem({ ...cal, workdays: [] })).toMatch(/no working days/);
     expect(calendarProblem(cal)).toBeNull();
+  });
+});
+
+describe('limitProblem', () => {
+  it('takes limits that give time within a year and names what is wrong with others', () => {
+    for (const ok of ['1h', '0.5wd', '3wd', '366d', '8784h', '2928wh']) expect(limitProblem(ok), ok).toBeNull();
+    expect(limitProblem('0h')).toMatch(/gives no time/);
+    expect(limitProblem('0.0wd')).toMatch(/gives no time/);
+    expect(limitProblem('367wd')).toMatch(/longer than 366 days/);
+    expect(limitProblem('99999wd')).toMatch(/longer than 366 days/);
+    expect(limitProblem('soon')).toMatch(/not a limit/);
   });
 });

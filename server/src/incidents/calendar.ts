@@ -38,6 +38,23 @@ export function parseLimit(text: string): Limit {
 
 export const isLimit = (text: string) => LIMIT_RE.test(text);
 
+/** The longest limit a category or class may have, in days (working days for wd, 8 h days for wh). */
+export const MAX_LIMIT_DAYS = 366;
+
+/**
+ * Why a deadline limit cannot be kept, or null. `0h` made every case red the moment it was
+ * reported; `99999wd` passed the pattern and every later report of that category was a 500 (the
+ * calendar walk stops at ten years) — both were stored until 2026-12-01.
+ */
+export function limitProblem(text: string): string | null {
+  if (!isLimit(text)) return `"${text}" is not a limit: use <n>h, <n>d, <n>wh or <n>wd`;
+  const { n, unit } = parseLimit(text);
+  if (!(n > 0)) return `"${text}" gives no time`;
+  const days = unit === 'h' ? n / 24 : unit === 'wh' ? n / 8 : n;
+  if (days > MAX_LIMIT_DAYS) return `"${text}" is longer than ${MAX_LIMIT_DAYS} days`;
+  return null;
+}
+
 const HOUR = 3_600_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { audit } from '../core/audit.ts';
 import { bearerSecurity, requireRole } from '../core/auth.ts';
 import { conflict, notFound, unprocessable } from '../core/errors.ts';
+import { limitProblem } from './calendar.ts';
 
 const limit = { type: ['string', 'null'], pattern: '^[0-9]+(\\.[0-9]+)?(h|d|wh|wd)$' } as const;
 const categoryOut = {
@@ -61,6 +62,10 @@ export default async function catalogRoutes(app: FastifyInstance): Promise<void>
   }, async (request) => {
     const { code } = request.params;
     const b = request.body;
+    for (const key of ['handleLimit', 'closeLimit'] as const) {
+      const problem = typeof b[key] === 'string' ? limitProblem(b[key] as string) : null;
+      if (problem) throw unprocessable('bad_limit', `Bad ${key}: ${problem}`, { field: key });
+    }
     return db.tx(async (q) => {
       const existing = (await q.query('SELECT 1 FROM categories WHERE code = $1 FOR UPDATE', [code])).rows.length > 0;
       if (b.parentCode) {

@@ -18,6 +18,14 @@ describe('editing categories and departments', () => {
     expect(errorCode(tooDeep)).toBe('too_deep');
     const badLimit = await t.app.inject({ method: 'PUT', url: `/api/categories/${code}`, headers: bearer(admin), payload: { closeLimit: 'tomorrow' } });
     expect(errorCode(badLimit)).toBe('validation_failed');
+    // Passed the pattern and were stored (probe of 2026-12-01): 0h made every case red at once,
+    // 99999wd made every later report of the category a 500.
+    for (const payload of [{ closeLimit: '0h' }, { closeLimit: '99999wd' }, { handleLimit: '0.0wh' }, { closeLimit: '9000h' }]) {
+      const res = await t.app.inject({ method: 'PUT', url: `/api/categories/${code}`, headers: bearer(admin), payload });
+      expect([res.statusCode, errorCode(res)], JSON.stringify(payload)).toEqual([422, 'bad_limit']);
+    }
+    const kept = (await t.app.inject({ method: 'GET', url: '/api/categories?flat=true' })).json().find((c: { code: string }) => c.code === code);
+    expect(kept).toMatchObject({ closeLimit: '4wh', handleLimit: null });
     const viewer = await tokenFor(t, ['viewer']);
     expect((await t.app.inject({ method: 'PUT', url: `/api/categories/${code}`, headers: bearer(viewer), payload: { active: false } })).statusCode).toBe(403);
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { audit } from '../core/audit.ts';
 import { bearerSecurity, requireRole } from '../core/auth.ts';
 import { badRequest, notFound, unprocessable } from '../core/errors.ts';
-import { calendarProblem, isLimit } from './calendar.ts';
+import { calendarProblem, limitProblem } from './calendar.ts';
 import { CLASSES, loadSettings, mergeSettings } from './settings.ts';
 
 const limit = { type: ['string', 'null'], pattern: '^[0-9]+(\\.[0-9]+)?(h|d|wh|wd)$' } as const;
@@ -78,7 +78,8 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
       const problem = calendarProblem({ ...stored.calendar, exceptions: {} });
       if (problem) throw unprocessable('bad_calendar', problem);
       for (const c of CLASSES) {
-        if (!isLimit(stored.classes[c].close) || (stored.classes[c].handle !== null && !isLimit(stored.classes[c].handle!))) throw unprocessable('bad_limit', `Bad limit for class ${c}`);
+        const problem = limitProblem(stored.classes[c].close) ?? (stored.classes[c].handle !== null ? limitProblem(stored.classes[c].handle!) : null);
+        if (problem) throw unprocessable('bad_limit', `Bad limit for class ${c}: ${problem}`, { class: c });
       }
       await q.query("UPDATE jurisdictions SET attributes = jsonb_set(attributes, '{incidents}', $2::jsonb) WHERE id = $1", [jid, JSON.stringify(raw)]);
       await audit(q, request.user, 'update', 'incident_settings', jid, request.body);

@@ -53,6 +53,10 @@ describe('deadline settings and the business calendar', () => {
     expect(errorCode(bad)).toBe('bad_calendar');
     const limit = await t.app.inject({ method: 'PUT', url: '/api/incidents/settings', headers: bearer(admin), payload: { classes: { ordinary: { close: 'soon' } } } });
     expect(errorCode(limit)).toBe('validation_failed');
+    for (const close of ['0wd', '99999wd']) {
+      const res = await t.app.inject({ method: 'PUT', url: '/api/incidents/settings', headers: bearer(admin), payload: { classes: { ordinary: { close } } } });
+      expect([res.statusCode, errorCode(res)], close).toEqual([422, 'bad_limit']);
+    }
     expect((await t.app.inject({ method: 'PUT', url: '/api/incidents/settings', headers: bearer(officer), payload: { yellowShare: 0.9 } })).statusCode).toBe(403);
     const still = (await t.app.inject({ method: 'GET', url: '/api/incidents/settings', headers: bearer(officer) })).json();
     expect(still.calendar.timeZone).toBe('Asia/Shanghai');
