@@ -15,23 +15,28 @@
  *    the clients once in a separate process (the server has its own event loop, as in
  *    production) and once in the server's own process (as earlier runs measured), with the
  *    server's CPU time per cached tile — the figure that load from other work disturbs least.
- * TILES_BENCH_SECONDS sets the cached run's length (default 5).
+ * TILES_BENCH_SECONDS sets the cached run's length (default 5); TILES_BENCH_ONLY=hotspots runs the
+ * hot-spot tiles alone.
  */
 import http from 'node:http';
 import { readOsmPbf } from '../../server/src/osm/read-pbf.ts';
 import { DEMO_PBF, DEMO_TIERS } from '../../server/src/osm/demo.ts';
 import { importOsm } from '../../server/src/osm/import.ts';
-import { spawn } from 'node:child_process';
-import { statementName, tileParams, tileSql } from '../../server/src/tiles/encode.ts';
+import { fork, spawn } from 'node:child_process';
+import { encodeRows, statementName, tileParams, tileSql } from '../../server/src/tiles/encode.ts';
+import type { TileRow } from '../../server/src/tiles/mvt-writer.ts';
 import { TILESETS } from '../../server/src/tiles/tilesets.ts';
 import { percentile, type BenchContext } from './context.ts';
 import { Http1Client } from './lib/http1.ts';
+import type { TileJob, TileTimes } from './lib/tile-client.ts';
 
 const SECONDS = Number(process.env.TILES_BENCH_SECONDS ?? 5);
 /** Timed renders per tile (TILES_BENCH_RUNS); every third through node:http. */
 const RUNS = Number(process.env.TILES_BENCH_RUNS ?? 45);
 /** Untimed renders per tile first, so both sides are measured in steady state (TILES_BENCH_WARMUP). */
 const WARMUP = Number(process.env.TILES_BENCH_WARMUP ?? 8);
+/** TILES_BENCH_ONLY=hotspots: the hot-spot tiles alone (no map tile table, no cached run). */
+const HOTSPOTS_ONLY = process.env.TILES_BENCH_ONLY === 'hotspots';
 
 function tileOf(lng: number, lat: number, z: number): [number, number, number] {
   const n = 2 ** z;
@@ -75,7 +80,7 @@ export default async function tilesBench(ctx: BenchContext): Promise<void> {
   report(`\nload average before: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(', ')}`);
   report('\n| tile | bytes | endpoint p50 ms | raw query p50 ms | ratio | raw prepared p50 ms | ratio to it | endpoint via node:http p50 ms | ratio | cached tile round trip p50 ms |');
   report('|---|---|---|---|---|---|---|---|---|---|');
-  const cases: [string, number][] = [['basemap', 14], ['basemap', 16], ['grids', 14], ['incidents', 16], ['incidents', 12]];
+  const cases: [string, number][] = HOTSPOTS_ONLY ? [] : [['basemap', 14], ['basemap', 16], ['grids', 14], ['incidents', 16], ['incidents', 12]];
   for (const [id, z] of cases) {
     const t = TILESETS.find((s) => s.id === id)!;
     const [, x, y] = tileOf(7.4246, 43.7384, z);
@@ -130,6 +135,7 @@ export default async function tilesBench(ctx: BenchContext): Promise<void> {
   client.close();
 
   await hotspotTiles(ctx, agent, token);
+  if (HOTSPOTS_ONLY) { agent.destroy(); return; }
 
   const [z, x, y] = tileOf(7.4246, 43.7384, 15);
   const url = `${baseUrl}/tiles/basemap/${z}/${x}/${y}.mvt`;
@@ -176,40 +182,88 @@ async function hotspotTiles(ctx: BenchContext, agent: http.Agent, token: string)
   const t1 = performance.now();
   await get(agent, `${baseUrl}/tiles/hotspots/${z}/${x0}/${y0}.mvt?access_token=${token}`);
   report(`the same tile after an incident edit (recompute of counts + Gi* at the new version): ${(performance.now() - t1).toFixed(0)} ms`);
-  // Uncached neighbours: a warm-up round, then HOTSPOT_ROUNDS timed rounds over the 14 tiles
-  // around it, each round after an incident edit (the round's first request recomputes the
-  // cells, untimed); raw query, prepared query and endpoint in turn as above.
+  // Uncached neighbours: HOTSPOT_ROUNDS timed rounds over the 14 tiles around it per way of
+  // measuring (below), each round after an incident edit (the round's first request recomputes
+  // the cells, untimed), rounds of the two ways alternating, a warm-up round of each first.
+  //  - in this process (as earlier runs): raw query and named raw query through the server's
+  //    pool, the endpoint through lib/http1.ts — the client's side of HTTP runs on the server's
+  //    own event loop, the raw query's client side is pg's code in the same process;
+  //  - from a separate process (lib/tile-client.ts, as HTTP load generators and psql would):
+  //    the raw query, named and unnamed, on a pg connection of its own and the endpoint through
+  //    http1.ts or node:http with a keep-alive Agent (alternate tiles), so both sides cross the
+  //    same process boundary and neither shares the server's event loop.
   const endpoint: number[] = [];
   const bare: number[] = [];
   const prepared: number[] = [];
   const cached: number[] = [];
+  const floor: number[] = [];
+  const floorNamed: number[] = [];
+  const sep = { raw: [] as number[], named: [] as number[], http1: [] as number[], node: [] as number[], cached: [] as number[], floor: [] as number[], floorNamed: [] as number[] };
   const sql = tileSql(kind, t.source, false);
   const name = statementName(sql);
   const client = Http1Client.fromUrl(baseUrl);
+  // The floor: a bare node:http server in this process (beside the app, as in production) that
+  // runs the same statement through the same pool, encodes it where the endpoint does (embedded)
+  // and answers the bytes — no Fastify, no auth, no validation, no cache, no version: what any
+  // Node server in front of the raw query adds at the least, timed from both clients as well.
+  const floorServer = http.createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://floor');
+    const params = tileParams({ source: t.source, z, x: Number(u.searchParams.get('x')), y: Number(u.searchParams.get('y')), cap: ctx.config.WANGGE_TILE_FEATURE_CAP, arg: '' });
+    const q = u.searchParams.get('named') === '1' ? db.pool.query({ name, text: sql, values: params }) : db.pool.query(sql, params);
+    q.then((r) => {
+      const body: Buffer = kind === 'postgres' ? (r.rows[0] as { tile: Buffer }).tile : encodeRows(r.rows as TileRow[]);
+      res.writeHead(200, { 'content-type': 'application/vnd.mapbox-vector-tile', 'content-length': body.length });
+      res.end(body);
+    }, (err: unknown) => { res.writeHead(500); res.end(String(err)); });
+  });
+  await new Promise<void>((resolve) => floorServer.listen(0, '127.0.0.1', resolve));
+  const floorUrl = `http://127.0.0.1:${(floorServer.address() as import('node:net').AddressInfo).port}`;
+  const floorClient = Http1Client.fromUrl(floorUrl);
+  const child = await startTileClient(db.pool.options.connectionString!, baseUrl, floorUrl);
   const rounds = Number(process.env.TILES_BENCH_HOTSPOT_ROUNDS ?? 3);
-  for (let round = -1; round < rounds; round++) {
+  for (let round = -2; round < 2 * rounds; round++) {
     const keep = round >= 0;
+    const separate = (round & 1) === 1;
     await db.query("SELECT bump_layer_version('incidents')");
     const { rows } = await db.query<{ v: string }>('SELECT string_agg(COALESCE(v.version, 0)::text, \'.\' ORDER BY d.i) AS v FROM unnest($1::text[]) WITH ORDINALITY d(layer, i) LEFT JOIN layer_versions v ON v.layer = d.layer', [t.dependsOn]);
     const query = `?v=${rows[0].v}&access_token=${token}`;
     await client.get(`/tiles/hotspots/${z}/${x0}/${y0}.mvt${query}`);
-    let k = round + 1;
+    let k = (round >> 1) + 1;
     for (let dx = -2; dx <= 2; dx++) {
       for (let dy = -1; dy <= 1; dy++) {
         if (dx === 0 && dy === 0) continue;
         const [x, y] = [x0 + dx, y0 + dy];
         const params = tileParams({ source: t.source, z, x, y, cap: ctx.config.WANGGE_TILE_FEATURE_CAP, arg: '' });
+        const path = `/tiles/hotspots/${z}/${x}/${y}.mvt${query}`;
+        const floorPath = `/?x=${x}&y=${y}`;
+        if (separate) {
+          const order: TileJob['steps'] = ['raw', 'named', k % 2 ? 'node' : 'http1', 'floor', 'floorNamed'];
+          const r = await child.tile({ path, floorPath, sql, name, params, steps: order.map((_, s) => order[(k + s) % order.length]) });
+          if (r.status !== 200 && r.status !== 204) throw new Error(`hotspots ${z}/${x}/${y}: status ${r.status}`);
+          if (keep) {
+            sep.raw.push(r.raw!);
+            sep.named.push(r.named!);
+            if (r.http1 !== undefined) { sep.http1.push(r.http1); sep.cached.push(r.cached!); }
+            if (r.node !== undefined) sep.node.push(r.node);
+            sep.floor.push(r.floor!);
+            sep.floorNamed.push(r.floorNamed!);
+          }
+          k++;
+          continue;
+        }
         const steps = [
           async () => { const b0 = performance.now(); await db.query(sql, params); if (keep) bare.push(performance.now() - b0); },
           async () => { const b0 = performance.now(); await db.pool.query({ name, text: sql, values: params }); if (keep) prepared.push(performance.now() - b0); },
           async () => {
             const e0 = performance.now();
-            const r = await client.get(`/tiles/hotspots/${z}/${x}/${y}.mvt${query}`);
+            const r = await client.get(path);
             const e1 = performance.now();
             if (r.status !== 200 && r.status !== 204) throw new Error(`hotspots ${z}/${x}/${y}: status ${r.status}`);
-            await client.get(`/tiles/hotspots/${z}/${x}/${y}.mvt${query}`);
+            await client.get(path);
             if (keep) { endpoint.push(e1 - e0); cached.push(performance.now() - e1); }
           },
+          async () => { const f0 = performance.now(); await floorClient.get(`${floorPath}&named=0`); if (keep) floor.push(performance.now() - f0); },
+          async () => { const f0 = performance.now(); await floorClient.get(`${floorPath}&named=1`); if (keep) floorNamed.push(performance.now() - f0); },
         ];
         for (let s = 0; s < steps.length; s++) await steps[(k + s) % steps.length]();
         k++;
@@ -217,9 +271,15 @@ async function hotspotTiles(ctx: BenchContext, agent: http.Agent, token: string)
     }
   }
   client.close();
+  floorClient.close();
+  await child.end();
+  floorServer.close();
   const p50 = (a: number[]) => percentile([...a].sort((a1, b1) => a1 - b1), 50);
   const [e, b, p, c] = [p50(endpoint), p50(bare), p50(prepared), p50(cached)];
-  report(`hot-spot tiles around it, uncached (${endpoint.length} requests over ${rounds} rounds after edits): endpoint p50 ${e.toFixed(2)} ms, raw query p50 ${b.toFixed(2)} ms (${(e / b).toFixed(2)}×), raw prepared p50 ${p.toFixed(2)} ms (${(e / p).toFixed(2)}×); the same tile cached, round trip p50 ${c.toFixed(2)} ms`);
+  const [f, fn] = [p50(floor), p50(floorNamed)];
+  report(`hot-spot tiles around it, uncached, client in this process (${endpoint.length} requests over ${rounds} rounds after edits): endpoint p50 ${e.toFixed(2)} ms, raw query p50 ${b.toFixed(2)} ms (${(e / b).toFixed(2)}×), raw prepared p50 ${p.toFixed(2)} ms (${(e / p).toFixed(2)}×); the same tile cached, round trip p50 ${c.toFixed(2)} ms; the floor (bare node:http server + the statement) ${f.toFixed(2)} ms unnamed (${(f / b).toFixed(2)}× raw), ${fn.toFixed(2)} ms named (${(fn / b).toFixed(2)}× raw)`);
+  const [sr, sn, s1, sh, sc, sf, sfn] = [p50(sep.raw), p50(sep.named), p50(sep.http1), p50(sep.node), p50(sep.cached), p50(sep.floor), p50(sep.floorNamed)];
+  report(`same, everything from a separate process (${sep.raw.length} tiles over ${rounds} rounds, alternating with the rounds above): raw query p50 ${sr.toFixed(2)} ms, named ${sn.toFixed(2)} ms; endpoint via http1.ts p50 ${s1.toFixed(2)} ms (${(s1 / sr).toFixed(2)}× raw, ${(s1 / sn).toFixed(2)}× named, ${sep.http1.length} tiles), via node:http keep-alive ${sh.toFixed(2)} ms (${(sh / sr).toFixed(2)}×, ${(sh / sn).toFixed(2)}×, ${sep.node.length} tiles); cached round trip p50 ${sc.toFixed(2)} ms; the floor ${sf.toFixed(2)} ms unnamed (${(sf / sr).toFixed(2)}× raw), ${sfn.toFixed(2)} ms named (${(sfn / sr).toFixed(2)}× raw)`);
   // The analyst's filters: a 30-day window (one step of a time slider) is a scope of its own,
   // computed once at the version by its first tile, then read like the whole-period cells.
   const to = new Date(Date.now() - 30 * 86400e3).toISOString().slice(0, 10);
@@ -258,4 +318,22 @@ async function benchToken(ctx: BenchContext): Promise<string> {
   await ctx.db.query("INSERT INTO users (username, password_hash, roles) VALUES ('tiles-bench', $1, '{viewer}') ON CONFLICT (username) DO NOTHING", [await hashPassword('tiles-bench-pass')]);
   const res = await fetch(`${ctx.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'tiles-bench', password: 'tiles-bench-pass' }) });
   return ((await res.json()) as { token: string }).token;
+}
+
+/** lib/tile-client.ts in a process of its own (fork keeps tsx's loader), one tile job at a time. */
+async function startTileClient(dbUrl: string, baseUrl: string, floorUrl: string): Promise<{ tile(job: TileJob): Promise<TileTimes>; end(): Promise<void> }> {
+  const child = fork(new URL('./lib/tile-client.ts', import.meta.url).pathname, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let waiting: { resolve: (m: { type: string; times?: TileTimes; message?: string }) => void } | null = null;
+  child.on('message', (m: { type: string; times?: TileTimes; message?: string }) => { const w = waiting; waiting = null; w?.resolve(m); });
+  const ask = (m: unknown) => new Promise<{ type: string; times?: TileTimes; message?: string }>((resolve) => { waiting = { resolve }; child.send(m as never); });
+  const ready = await ask({ type: 'init', dbUrl, baseUrl, floorUrl });
+  if (ready.type !== 'ready') throw new Error(`tile client: ${ready.message}`);
+  return {
+    async tile(job) {
+      const m = await ask({ type: 'tile', job });
+      if (m.type !== 'times') throw new Error(`tile client: ${m.message}`);
+      return m.times!;
+    },
+    end: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.send({ type: 'end' }); }),
+  };
 }
