@@ -45,6 +45,8 @@ export function registerErrorHandlers(app: FastifyInstance): void {
       const fe = err as FastifyError;
       return reply.status(400).send(body('validation_failed', fe.message, fe.validation));
     }
+    const echoed = outOfRangeEcho(err as { code?: string; message?: string }, `${request.url} ${typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? null)}`);
+    if (echoed) return reply.status(400).send(body(echoed.code, echoed.message, echoed.details));
     if (isMalformedMultipart(err, request.isMultipart())) {
       return reply.status(400).send(body('malformed_multipart', `The multipart/form-data body could not be read (${err.message}); send it whole, with the boundary its Content-Type names`));
     }
@@ -57,6 +59,23 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     request.log.error({ err }, 'request failed');
     return reply.status(status).send(body(status === 503 ? 'unavailable' : 'internal', status === 503 ? 'Service unavailable, try again shortly' : 'Internal server error', undefined, request.id));
   });
+}
+
+/**
+ * PostgreSQL's "out of range" errors for a value the client sent verbatim: an id past the
+ * integer range (`?jurisdiction=99999999999` on a dozen routes) or a date PostgreSQL has no
+ * room for. The JSON schemas say `integer` and `date-time`, which let these through, and they
+ * were 500s (probe of 2026-12-01). Only when the value PostgreSQL names appears in the request,
+ * so an overflow of the server's own arithmetic stays a 500.
+ */
+export function outOfRangeEcho(err: { code?: string; message?: string }, request: string): { code: string; message: string; details: { value: string } } | null {
+  if (err.code !== '22003' && err.code !== '22008') return null;
+  const m = /value "([^"]{1,80})" is out of range for type (\w+)|date\/time field value out of range: "([^"]{1,80})"/.exec(err.message ?? '');
+  const value = m?.[1] ?? m?.[3];
+  if (!value || !request.includes(value)) return null;
+  return m![1] !== undefined
+    ? { code: 'out_of_range', message: `${value} is out of range (${m![2]}: at most ${m![2] === 'smallint' ? '32,767' : m![2] === 'bigint' ? '9,223,372,036,854,775,807' : '2,147,483,647'})`, details: { value } }
+    : { code: 'invalid_date', message: `"${value}" is not a date PostgreSQL can hold`, details: { value } };
 }
 
 /**
