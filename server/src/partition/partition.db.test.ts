@@ -169,6 +169,33 @@ describe('POST /api/partitions', () => {
     expect(h3.json().features.length).toBe(r.baselines.h3.summary.grids);
   }, 120_000);
 
+  it('checks a proposal as publishing would, on the stored grids, not on the rounded GeoJSON', async () => {
+    expect(monteCarloJob).toBeGreaterThan(0);
+    const res = await t.app.inject({ method: 'GET', url: `/api/partitions/${monteCarloJob}/check`, headers: bearer(planner) });
+    expect(res.statusCode, res.body).toBe(200);
+    const report = res.json();
+    expect(report.errors).toEqual([]);
+    // The towers are outside the band; publishing without accepting them refuses with its own
+    // report, and the check says the same, sliver for sliver (writes nothing: the refusal is 422).
+    const refusal = await t.app.inject({ method: 'POST', url: `/api/partitions/${monteCarloJob}/publish`, headers: bearer(planner), payload: {} });
+    expect(errorCode(refusal)).toBe('topology_warnings');
+    const published = refusal.json().error.details;
+    const brief = (r: { warnings: { kind: string; codes: string[] }[]; slivers: { kind: string; codes: string[]; areaM2: number }[] }) =>
+      JSON.stringify({ w: r.warnings.map((f) => [f.kind, f.codes]), s: r.slivers.map((f) => [f.kind, f.codes, f.areaM2]) });
+    expect(report.warnings.length).toBeGreaterThan(0);
+    expect(brief(report)).toBe(brief(published));
+    // What the planner checked before: the job's grids as served (7 decimals, ~1 cm) against the
+    // parent, which showed slivers of rounding that publishing never meets.
+    const job = (await t.app.inject({ method: 'GET', url: `/api/partitions/${monteCarloJob}`, headers: bearer(planner) })).json();
+    const rounded = await t.app.inject({
+      method: 'POST', url: '/api/grids/validate', headers: bearer(planner),
+      payload: { jurisdictionId: jid, parentCode: MONTE_CARLO, grids: job.result.grids.features.map((f: { properties: { code: string }; geometry: object }) => ({ code: f.properties.code, name: f.properties.code, geom: f.geometry })) },
+    });
+    expect(rounded.json().slivers.length).toBeGreaterThan(report.slivers.length);
+    expect((await t.app.inject({ method: 'GET', url: `/api/partitions/${monteCarloJob}/check` })).statusCode).toBe(401);
+    expect(errorCode(await t.app.inject({ method: 'GET', url: '/api/partitions/999999999/check', headers: bearer(planner) }))).toBe('partition_not_found');
+  });
+
   it('edits a proposal: merges two neighbouring grids, refuses a move that would tear a grid apart', async () => {
     const id = monteCarloJob;
     const { rows: pair } = await t.db.query<{ a: number; b: number; ha: number; hb: number }>(

@@ -176,9 +176,9 @@ export default function Planner(props: ViewProps) {
   useEffect(() => {
     if (!proposal || !job?.parentCode || !token || proposal.features.length === 0) { setTopology(null); return; }
     let live = true;
-    checkProposal(job.jurisdictionId, job.parentCode, proposal, token).then((r) => { if (live) setTopology(r); }, () => { if (live) setTopology(null); });
+    checkProposal(job.id, token).then((r) => { if (live) setTopology(r); }, () => { if (live) setTopology(null); });
     return () => { live = false; };
-  }, [proposal, job?.parentCode, job?.jurisdictionId, token]);
+  }, [proposal, job?.parentCode, job?.id, token]);
 
   const nbrs = useMemo(() => neighbours(proposal?.features ?? []), [proposal]);
   const locked = Boolean(published ?? job?.publishedChangeSetId);

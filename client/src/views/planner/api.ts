@@ -131,13 +131,12 @@ export const redrawEdge = (id: number, from: number, to: number, geometry: GeoJS
 export const publishJob = (id: number, acceptWarnings: boolean, summary: string, token: string | null) =>
   call<PublishResult>(`/api/partitions/${id}/publish`, token, { method: 'POST', body: { acceptWarnings, summary } });
 
-/** The topology check of the edited proposal as it would be published (nothing is written). */
-export function checkProposal(jurisdictionId: number, parentCode: string, grids: GridCollection, token: string | null): Promise<TopologyReport> {
-  return call('/api/grids/validate', token, {
-    method: 'POST',
-    body: { jurisdictionId, parentCode, replaceChildren: true, grids: grids.features.map((f) => ({ code: f.properties.code ?? undefined, name: f.properties.code ?? `#${f.properties.seq}`, geom: f.geometry })) },
-  });
-}
+/**
+ * The topology check of the edited proposal as publishing would run it, on the stored grids
+ * (nothing is written; the grids the client holds are rounded to ~1 cm and would show slivers
+ * against the parent that publishing never meets).
+ */
+export const checkProposal = (jobId: number, token: string | null): Promise<TopologyReport> => call(`/api/partitions/${jobId}/check`, token);
 
 const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
   const timer = setTimeout(resolve, ms);
