@@ -46,10 +46,32 @@ export class HotspotCells {
   /** scope|jurisdiction|res → the version its stored cells were confirmed at, and when. */
   private done = new Map<string, { version: string; at: number }>();
   private inflight = new Map<string, Promise<void>>();
-  private extents: { version: string; list: Promise<Extent[]> } | null = null;
+  private extents: { version: string; list: Promise<Extent[]>; resolved?: Extent[] } | null = null;
   private areas = new Map<string, Promise<number[]>>();
 
   constructor(private db: Db) {}
+
+  /**
+   * True when this process already knows that the cells a tile needs are stored at `version`
+   * (the case of every tile of a version after its first), answered without a promise or a
+   * closure; false when `ensure` must run (first tile of a version, a kiosk area, extents not read
+   * yet, filtered cells past their trust). The same conditions as `compute`'s early return.
+   */
+  ready(tile: { z: number; x: number; y: number }, area: string | null, version: string, filter: TileFilter | null = null): boolean {
+    if (tile.z < HOTSPOT_MINZOOM) return true;
+    const extents = this.extents;
+    if (area !== null || extents?.version !== version || extents.resolved === undefined) return false;
+    const scope = cellScope(null, filter);
+    const filtered = scope.includes('|');
+    const res = hotspotRes(tile.z);
+    const [w, s, e, n] = tileBounds(tile.z, tile.x, tile.y);
+    for (const j of extents.resolved) {
+      if (!(j.w <= e && j.e >= w && j.s <= n && j.n >= s)) continue;
+      const known = this.done.get(`${scope}|${j.id}|${res}`);
+      if (known?.version !== version || (filtered && Date.now() - known.at >= FILTERED_TRUST_MS)) return false;
+    }
+    return true;
+  }
 
   /** Makes sure the cells a tile needs are stored at `version` (composite: incidents.households.grids). */
   async ensure(tile: { z: number; x: number; y: number }, area: string | null, version: string, filter: TileFilter | null = null): Promise<void> {
@@ -90,8 +112,9 @@ export class HotspotCells {
   private async jurisdictionsIn(tile: { z: number; x: number; y: number }, version: string): Promise<number[]> {
     if (this.extents?.version !== version) {
       const list = this.db.query<Extent>(sqlFile(import.meta.url, 'sql/tile-extents.sql')).then((r) => r.rows);
-      list.catch(() => { this.extents = null; });
-      this.extents = { version, list };
+      const entry: { version: string; list: Promise<Extent[]>; resolved?: Extent[] } = { version, list };
+      list.then((l) => { entry.resolved = l; }, () => { if (this.extents === entry) this.extents = null; });
+      this.extents = entry;
     }
     const [w, s, e, n] = tileBounds(tile.z, tile.x, tile.y);
     return (await this.extents.list).filter((j) => j.w <= e && j.e >= w && j.s <= n && j.n >= s).map((j) => j.id);
@@ -173,6 +196,10 @@ export async function storeCells(db: Db, scope: string, jurisdictionId: number, 
 /** West, south, east, north of a tile in degrees. */
 export function tileBounds(z: number, x: number, y: number): [number, number, number, number] {
   const n = 2 ** z;
-  const lat = (t: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * t) / n))) * 180) / Math.PI;
-  return [(x / n) * 360 - 180, lat(y + 1), ((x + 1) / n) * 360 - 180, lat(y)];
+  return [(x / n) * 360 - 180, tileLat(y + 1, n), ((x + 1) / n) * 360 - 180, tileLat(y, n)];
+}
+
+/** The latitude of tile row edge t of n (a module function: a closure per call is named anew by tsx). */
+function tileLat(t: number, n: number): number {
+  return (Math.atan(Math.sinh(Math.PI * (1 - (2 * t) / n))) * 180) / Math.PI;
 }

@@ -97,14 +97,18 @@ export const PREPARED_BELOW_BYTES = 32 * 1024;
  * PostgreSQL unnamed in 212 of 600 though 1.1× slower. Simulated with those times and ±35 %
  * noise (1 run in 20 twice as slow), the slower way ran 23 % and 24 % of the time with smoothed
  * means, 11 % and 12 % with medians of 5 (6 % when one way is 1.8× the other: the probes alone).
- * Not solved: the runs compared are of different tiles of one zoom, and hot-spot tiles around
- * one place took 1–15 ms each on the embedded database, so a run of heavy tiles can still tip
- * the choice (170 of 400 of them named in the same endpoint measurement after this change);
- * comparing both ways on the same tile would.
+ * The runs compared are of different tiles of one zoom, which differ more than the two ways do
+ * (hot-spot tiles around one place: 0.25–1.6 ms each on PostgreSQL, 1–15 ms embedded), so with
+ * medians of 5 a few heavy tiles in a row still tipped the choice: on PostgreSQL the hot-spot
+ * statement ran unnamed in 76 of 330 endpoint tiles though 1.27× slower that way (2026-12-01,
+ * 03:20), 29 % in encode.test.ts's simulation of those tiles. Medians of the last 15 runs each
+ * way: 6 % there (the probes alone), and in the endpoint 1.21–1.22× the raw query instead of
+ * 1.30–1.37× (docs/tiles.md). The cost is a slower turn when the quicker way changes (up to
+ * ≈ 8 probes, 128 runs of that zoom).
  */
 export const NAMED_SLOWER_BY = 1.1;
 export const PROBE_EVERY = 16;
-export const WINDOW = 5;
+export const WINDOW = 15;
 /**
  * Per statement text, per zoom: the smoothed time (ms), the last tile's size (bytes), the last
  * WINDOW times of its named and unnamed runs (rings, zoom z at z × WINDOW) and its run counts.
@@ -127,12 +131,19 @@ const smooth = (before: number, ms: number, weight = 0.3) => (before < 0 ? ms : 
 const JUDGE_AFTER = 4;
 const scratch = new Float64Array(WINDOW);
 
-/** The median of the last (up to WINDOW) times of one way at zoom z. */
+/**
+ * The median of the last (up to WINDOW) times of one way at zoom z: an insertion sort of at most
+ * WINDOW numbers in place (two per tile request: a typed-array subarray and its sort cost more).
+ */
 function median(ring: Float64Array, runs: number, z: number): number {
   const n = Math.min(runs, WINDOW);
-  for (let i = 0; i < n; i++) scratch[i] = ring[z * WINDOW + i];
-  const sorted = scratch.subarray(0, n).sort();
-  return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  for (let i = 0; i < n; i++) {
+    const v = ring[z * WINDOW + i];
+    let j = i;
+    while (j > 0 && scratch[j - 1] > v) { scratch[j] = scratch[j - 1]; j--; }
+    scratch[j] = v;
+  }
+  return n % 2 ? scratch[(n - 1) / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2;
 }
 
 function record(ring: Float64Array, runs: Float64Array, z: number, ms: number): void {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bearer, errorCode, testApp, tokenFor, uniq, type TestApp } from '../../test/helpers.ts';
 import { tileAsText } from './decode.ts';
 
@@ -230,6 +230,35 @@ describe('hot-spot tiles', () => {
     expect(await left(old)).toBe(0);
     expect(await left(filtered[1].scope)).toBeGreaterThan(0);
     expect(await left('')).toBeGreaterThan(0);
+  });
+
+  it('answers ready without a promise only where ensure would do nothing (same version, scope and resolution)', async () => {
+    const { FILTERED_TRUST_MS, HotspotCells } = await import('../hotspots/tileset.ts');
+    const cells = new HotspotCells(t.db);
+    const { rows } = await t.db.query<{ v: string }>(
+      "SELECT string_agg(COALESCE(v.version, 0)::text, '.' ORDER BY d.i) AS v FROM unnest(ARRAY['incidents', 'households', 'grids']) WITH ORDINALITY d(layer, i) LEFT JOIN layer_versions v ON v.layer = d.layer");
+    const v = rows[0].v;
+    const tile = { z: Z, x: X, y: Y };
+    const filter = { from: '2026-02-01', to: null, category: null };
+    expect(cells.ready(tile, null, v)).toBe(false);
+    await cells.ensure(tile, null, v);
+    expect(cells.ready(tile, null, v)).toBe(true);
+    expect(cells.ready(tile, null, `${v}9`)).toBe(false);
+    expect(cells.ready({ z: 12, x: X >> 1, y: Y >> 1 }, null, v)).toBe(false); // resolution 8: not confirmed
+    expect(cells.ready(tile, 'H1001', v)).toBe(false); // a kiosk area: ensure reads its jurisdictions
+    expect(cells.ready(tile, null, v, filter)).toBe(false);
+    await cells.ensure(tile, null, v, filter);
+    expect(cells.ready(tile, null, v, filter)).toBe(true);
+    // Filtered cells are trusted for FILTERED_TRUST_MS after their confirmation, as in ensure.
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + FILTERED_TRUST_MS + 1000);
+    try {
+      expect(cells.ready(tile, null, v, filter)).toBe(false);
+      expect(cells.ready(tile, null, v)).toBe(true);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(cells.ready({ z: 5, x: 10, y: 19 }, null, v)).toBe(true); // below zoom 6: nothing to prepare
   });
 
   it('is empty below zoom 6', async () => {

@@ -121,7 +121,8 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
       const hit = cache.get(`${t.id}/${z}/${x}/${y}/${v}/${variant}`);
       if (hit) return sendTile(reply.headers(tileHeaders(etag, wanted === v, figures || area !== null)), hit);
       if (filter?.category) await checkCategory(filter.category);
-      await preparers.get(t.id)?.({ z, x, y }, area, v, filter);
+      const preparer = preparers.get(t.id);
+      if (preparer && !preparer.ready({ z, x, y }, area, v, filter)) await preparer.ensure({ z, x, y }, area, v, filter);
     }
     const source = area ? t.areaSource! : t.source;
     const arg = scope ?? area ?? (source.includes('$6') ? figures : null);

@@ -2,8 +2,14 @@ import type { Role } from '../core/auth.ts';
 import type { Db } from '../core/db.ts';
 import { cellScope, HOTSPOT_MINZOOM, HotspotCells, type TileFilter } from '../hotspots/tileset.ts';
 
-/** Work a tileset needs done before a tile is rendered at a version (precomputed cells). */
-export type TilePreparer = (tile: { z: number; x: number; y: number }, area: string | null, version: string, filter: TileFilter | null) => Promise<void>;
+/**
+ * Work a tileset needs done before a tile is rendered at a version (precomputed cells): `ready`
+ * answers at once when it is known done (no promise, no await on the tile's path), `ensure` does it.
+ */
+export interface TilePreparer {
+  ready(tile: { z: number; x: number; y: number }, area: string | null, version: string, filter: TileFilter | null): boolean;
+  ensure(tile: { z: number; x: number; y: number }, area: string | null, version: string, filter: TileFilter | null): Promise<void>;
+}
 
 /**
  * The tilesets Wangge serves. Each is one layer function from migrations/0007_tiles.sql; the
@@ -114,7 +120,7 @@ TILESETS.push({
   roles: ['analyst', 'planner', 'dispatcher', 'viewer'],
   preparer: (db) => {
     const cells = new HotspotCells(db);
-    return (tile, area, version, filter) => cells.ensure(tile, area, version, filter);
+    return { ready: (tile, area, version, filter) => cells.ready(tile, area, version, filter), ensure: (tile, area, version, filter) => cells.ensure(tile, area, version, filter) };
   },
   minzoom: HOTSPOT_MINZOOM,
   maxzoom: 16,
