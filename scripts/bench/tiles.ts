@@ -10,7 +10,9 @@
  *    each uncached tile the same URL is asked again (a cache hit): that round trip is the
  *    endpoint's fixed cost (HTTP, Fastify, the route) with the caches as cold as the DB work left them;
  *  - hot-spot tiles (H3 counts and Gi* per cell): the one-time precompute at a data version,
- *    then uncached tiles beside their bare query;
+ *    then uncached tiles beside their bare query, measured from this process as above and, in
+ *    alternating rounds, everything from a separate process (lib/tile-client.ts), each with the
+ *    floor: a bare node:http server running the same statement (docs/tiles.md, 2026-12-01 03:00);
  *  - cached tiles per second through HTTP with 32 concurrent keep-alive clients (goal ≥ 5,000/s),
  *    the clients once in a separate process (the server has its own event loop, as in
  *    production) and once in the server's own process (as earlier runs measured), with the
