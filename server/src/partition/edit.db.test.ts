@@ -3,6 +3,8 @@ import { bearer, errorCode, testApp, tokenFor, uniq, type TestApp } from '../../
 import { DEMO_PBF, DEMO_TIERS } from '../osm/demo.ts';
 import { importOsm } from '../osm/import.ts';
 import { readOsmPbf } from '../osm/read-pbf.ts';
+import { variantMetrics } from './engine.ts';
+import { band, type PartitionParams } from './params.ts';
 
 /** Cancelling a running job; the edits (move/merge, split, redraw) and their undo as inverse moves. */
 
@@ -114,6 +116,36 @@ describe('editing a proposal', () => {
     expect(undo.json().created).toEqual([a]);
     expect(undo.json().metrics.grids).toBe(start.grids.length);
     expect(await proposalState(id)).toEqual(start);
+  }, 60_000);
+
+  it('recomputes the metrics of the grids an edit touched and their neighbours only, with the same summary as recomputing all', async () => {
+    const { rows: pair } = await t.db.query<{ a: number; b: number }>(
+      `SELECT a.seq AS a, b.seq AS b FROM partition_grids a JOIN partition_grids b
+          ON b.job_id = a.job_id AND b.variant = a.variant AND a.seq <> b.seq AND ST_Intersects(a.geom, b.geom)
+       WHERE a.job_id = $1 AND a.variant = 'proposal' AND a.flag IS NULL AND b.flag IS NULL
+         AND ST_Length(ST_CollectionExtract(ST_Intersection(a.geom, b.geom, 1e-9), 2)) > 0
+       ORDER BY a.seq DESC, b.seq LIMIT 1`, [id]);
+    const { a, b } = pair[0];
+    // A grid that borders neither: marked, so a recompute of it would show.
+    const { rows: far } = await t.db.query<{ seq: number }>(
+      `SELECT f.seq FROM partition_grids f WHERE f.job_id = $1 AND f.variant = 'proposal' AND f.seq NOT IN ($2, $3)
+          AND NOT EXISTS (SELECT 1 FROM partition_grids n WHERE n.job_id = f.job_id AND n.variant = f.variant AND n.seq IN ($2, $3) AND ST_Intersects(n.geom, f.geom))
+        ORDER BY f.seq LIMIT 1`, [id, a, b]);
+    await t.db.query("UPDATE partition_grids SET area_m2 = -1 WHERE job_id = $1 AND variant = 'proposal' AND seq = $2", [id, far[0].seq]);
+    const { rows: blocks } = await t.db.query<{ id: number }>('SELECT id FROM partition_blocks WHERE job_id = $1 AND grid_seq = $2 ORDER BY id', [id, a]);
+    const merge = await post(`/api/partitions/${id}/moves`, { moves: blocks.map((x) => ({ block: x.id, to: b })) });
+    expect(merge.statusCode, merge.body).toBe(200);
+    const { rows: mark } = await t.db.query<{ area_m2: number }>("SELECT area_m2 FROM partition_grids WHERE job_id = $1 AND variant = 'proposal' AND seq = $2", [id, far[0].seq]);
+    expect(mark[0].area_m2).toBe(-1);
+    await t.db.query("UPDATE partition_grids SET area_m2 = ST_Area(geom::geography) WHERE job_id = $1 AND variant = 'proposal' AND seq = $2", [id, far[0].seq]);
+    // Everything recomputed: the same figures.
+    const { rows: jr } = await t.db.query<{ params: PartitionParams }>('SELECT params FROM partition_jobs WHERE id = $1', [id]);
+    const p = jr[0].params;
+    const whole = await t.db.tx((q) => variantMetrics(q, id, 'proposal', [...new Set([...p.hardClasses, ...p.preferredClasses])], 32632, band(p)));
+    const pick = (m: Record<string, unknown>) => ({ grids: m.grids, min: m.min, median: m.median, max: m.max, bandShare: m.bandShare, barrierShare: m.barrierShare, meanPolsbyPopper: m.meanPolsbyPopper, minPolsbyPopper: m.minPolsbyPopper });
+    expect(pick(merge.json().metrics)).toEqual(pick(whole as unknown as Record<string, unknown>));
+    const undo = await post(`/api/partitions/${id}/moves`, { moves: merge.json().moves.map((m: any) => ({ block: m.block, to: m.from })) });
+    expect(undo.statusCode, undo.body).toBe(200);
   }, 60_000);
 
   it('brings a merged tower back with its flag, reason and reason as data', async () => {

@@ -106,7 +106,7 @@ async function applyMoves(q: Queryable, jobId: number, job: EditJob, moves: Move
   }
 
   const p = job.params;
-  const summary = await variantMetrics(q, jobId, 'proposal', [...new Set([...p.hardClasses, ...p.preferredClasses])], job.srid, band(p));
+  const summary = await variantMetrics(q, jobId, 'proposal', [...new Set([...p.hardClasses, ...p.preferredClasses])], job.srid, band(p), touched);
   const r = job.result;
   const metrics = r.metrics ? { ...r.metrics, ...summary, crossedHard: r.metrics.crossedHard, crossedHardReasons: r.metrics.crossedHardReasons, crossedHardDetails: r.metrics.crossedHardDetails ?? [] } : null;
   await q.query('UPDATE partition_jobs SET result = $2 WHERE id = $1', [jobId, JSON.stringify({ ...r, metrics, grids: summary.grids, emptied })]);

@@ -369,12 +369,30 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
   return result;
 }
 
-export async function variantMetrics(q: Queryable, jobId: number, variant: string, classes: string[], srid: number, b: ReturnType<typeof band>): Promise<Summary> {
+/**
+ * The per-grid metrics of a variant, written to its rows, and their summary. `touched`: the
+ * grids an edit changed — only they and their neighbours are recomputed (metrics.sql), the
+ * summary still covers every grid (a job stored before the boundary metres were kept is
+ * recomputed whole).
+ */
+export async function variantMetrics(q: Queryable, jobId: number, variant: string, classes: string[], srid: number, b: ReturnType<typeof band>, touched?: number[]): Promise<Summary> {
   await q.query('DROP TABLE IF EXISTS partition_metric_lines');
   await q.query(sql('metric-lines'), [jobId, classes, srid]);
   await q.query('CREATE INDEX ON partition_metric_lines USING gist (gm)');
   await q.query('ANALYZE partition_metric_lines');
-  const { rows } = await q.query<GridRow>(sql('metrics'), [jobId, variant, srid, PERSONS_PER_HOUSEHOLD]);
+  if (touched) {
+    const { rows: kept } = await q.query<{ missing: number }>(
+      'SELECT count(*) FILTER (WHERE inner_m IS NULL)::int AS missing FROM partition_grids WHERE job_id = $1 AND variant = $2', [jobId, variant]);
+    if (kept[0].missing === 0) {
+      await q.query(sql('metrics'), [jobId, variant, srid, PERSONS_PER_HOUSEHOLD, touched]);
+      const { rows } = await q.query<GridRow>(
+        `SELECT seq, households, population, area_m2 AS "areaM2", polsby_popper AS "polsbyPopper", inner_m AS "innerM",
+                on_barrier_m AS "onBarrierM", flag, flag_reason AS "flagReason"
+           FROM partition_grids WHERE job_id = $1 AND variant = $2 ORDER BY seq`, [jobId, variant]);
+      return summarize(rows, b.by, b.lo, b.hi);
+    }
+  }
+  const { rows } = await q.query<GridRow>(sql('metrics'), [jobId, variant, srid, PERSONS_PER_HOUSEHOLD, null]);
   return summarize(rows, b.by, b.lo, b.hi);
 }
 
