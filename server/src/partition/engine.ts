@@ -201,14 +201,12 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
     // index and an ANALYZE after each set give the planner the set as it is.
     await q.query(sql('units-temp'));
     await q.query('CREATE INDEX ON partition_units USING gist (geom)');
-    await q.query('CREATE TEMP TABLE IF NOT EXISTS partition_unit_ix (id integer NOT NULL, face integer NOT NULL, geom geometry NOT NULL) ON COMMIT DROP');
     // unit-edges.sql looks up barrier lines (not the cuts) by point, inside blocks: in pieces of
     // at most 32 vertices, or every lookup would test the whole area boundary or coastline (six
     // copies of Monaco: engine 109 → 164 s with whole lines).
     await q.query('CREATE TEMP TABLE partition_line_ix ON COMMIT DROP AS SELECT ST_Subdivide(g, 32) AS g FROM partition_lines WHERE NOT split');
     await q.query('CREATE INDEX ON partition_line_ix USING gist (g)');
     await q.query('ANALYZE partition_line_ix');
-    await q.query('CREATE INDEX ON partition_unit_ix USING gist (geom)');
 
     // What a unit set adds to the network: Voronoi edges in every block above half the target
     // except `notVoronoi`, straight segments per block, and the dead ends continued in `extFaces`.
@@ -240,9 +238,6 @@ export async function runPartition(db: Db, jobId: number, opts: RunOptions = {})
         throw new Error(`the blocks cover ${((rows[0].share ?? 0) * 100).toFixed(4)} % of the area (${rows[0].units} units); the geometry engine failed on this area`);
       }
       const units = (await q.query<UnitRow>(sql('unit-graph'), [job.srid])).rows;
-      await q.query('DELETE FROM partition_unit_ix');
-      await q.query('INSERT INTO partition_unit_ix SELECT id, face, geom FROM partition_units');
-      await q.query('ANALYZE partition_unit_ix');
       const edges = (await q.query<Edge>(sql('unit-edges'), [job.srid])).rows;
       return { blocks: rows[0].n, units, edges };
     };

@@ -1,7 +1,7 @@
 -- Pairs of units that share a line, with its length in metres ($1 = local UTM SRID); units
--- touching at a point only come out with length 0 and are dropped by the graph. Runs on
--- partition_unit_ix (the job's units with a GiST index), so finding neighbours is an index
--- lookup per unit, not a comparison of every pair.
+-- touching at a point only come out with length 0 and are dropped by the graph. Runs on the
+-- unit set's work table partition_units (GiST-indexed, analysed after it is filled), so finding
+-- neighbours is an index lookup per unit, not a comparison of every pair.
 -- `on`: for two units of one block (face), how much of the shared line runs on a barrier line
 -- rather than on a cut between buildings: a dead-end street, a footway or a service road that
 -- enters the block without crossing it divides no face, but its segments are edges between the
@@ -17,6 +17,6 @@ SELECT e.a, e.b, ST_Length(ST_Transform(e.line, $1::int)) AS len,
           WHERE EXISTS (SELECT 1 FROM partition_line_ix l WHERE l.g && ST_Expand(m, 1e-8) AND ST_DWithin(l.g, m, 1e-8)))
        END AS "on"
   FROM (SELECT a.id AS a, b.id AS b, a.face = b.face AS same, ST_CollectionExtract(ST_Intersection(a.geom, b.geom, 1e-9), 2) AS line
-          FROM partition_unit_ix a
-          JOIN partition_unit_ix b ON a.id < b.id AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)) e
+          FROM partition_units a
+          JOIN partition_units b ON a.id < b.id AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)) e
  ORDER BY e.a, e.b
