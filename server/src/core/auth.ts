@@ -50,7 +50,10 @@ export function hasRole(user: AuthUser | null, roles: readonly Role[]): boolean 
 export const TOKEN_CACHE_MS = 30_000;
 
 export class TokenStore {
-  private cache = new LRUCache<string, AuthUser | 'invalid'>({ max: 10_000, ttl: TOKEN_CACHE_MS });
+  // ttlResolution 0: the clock is read at each lookup (performance.now, tens of ns) instead of
+  // cached behind a 1 ms setTimeout, which a map's requests (more than 1 ms apart) renewed on
+  // every tile — a timer and one more event-loop wake-up per request (docs/tiles.md).
+  private cache = new LRUCache<string, AuthUser | 'invalid'>({ max: 10_000, ttl: TOKEN_CACHE_MS, ttlResolution: 0 });
   constructor(private db: Db, private ttlHours: number) {}
 
   async issue(q: Queryable, userId: number, opts: { kind?: 'session' | 'kiosk'; name?: string; area?: string | null } = {}): Promise<string> {
