@@ -25,6 +25,7 @@ import { HttpError } from '../server/src/core/errors.ts';
 import { MigrationError, migrate } from '../server/src/core/migrate.ts';
 import { openDatabase } from '../server/src/core/runtime.ts';
 import { importOsm, type TierSpec } from '../server/src/osm/import.ts';
+import { pbfFileFramingProblem } from '../server/src/osm/pbf-framing.ts';
 import { readOsmPbf } from '../server/src/osm/read-pbf.ts';
 
 function usage(message: string): never {
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
   const file = positionals[0];
   if (!file) usage('name the .osm.pbf file to import');
   if (!fs.existsSync(file)) usage(`no such file: ${file}`);
+  const notPbf = pbfFileFramingProblem(file);
+  if (notPbf) usage(`${file} is not an OSM PBF extract: ${notPbf}`);
   const levels = values.levels!.split(',').map(Number);
   if (levels.some((l) => !Number.isInteger(l) || l < 1 || l > 11)) usage(`--levels must be OSM admin levels such as 8,10 (got ${values.levels})`);
   const band = /^(\d+)-(\d+)$/.exec(values.households!);
