@@ -23,6 +23,22 @@ function statementsTake(ms: number): void {
   vi.spyOn(performance, 'now').mockImplementation(() => (now += ms));
 }
 
+/**
+ * A fakeDb of small tiles on a clock that moves only inside the statements: a named run takes
+ * `namedMs()`, an unnamed one `unnamedMs()`.
+ */
+function timedDb(namedMs: () => number, unnamedMs: () => number): ReturnType<typeof fakeDb> {
+  let now = 0;
+  vi.spyOn(performance, 'now').mockImplementation(() => now);
+  const db = fakeDb(() => 3000);
+  const pool = db.pool as unknown as { query: (c: { name: string }) => Promise<unknown> };
+  const named = pool.query;
+  const unnamed = db.query;
+  pool.query = async (c) => { now += namedMs(); return named(c); };
+  (db as { query: unknown }).query = async () => { now += unnamedMs(); return unnamed('', []); };
+  return db;
+}
+
 const tile = (source: string, z = 14) => ({ source, z, x: 8529, y: 5974, cap: 100, arg: null, layers: ['grids'] });
 
 describe('tile statements: named (prepared) or unnamed', () => {
@@ -63,16 +79,9 @@ describe('tile statements: named (prepared) or unnamed', () => {
   });
 
   it('runs a small tile unnamed once its named runs measure slower, and probes the other way every PROBE_EVERY-th run', async () => {
-    // The clock moves only inside the statements: named ones take `namedMs`, unnamed ones 1 ms.
-    let now = 0;
+    // Named statements take `namedMs`, unnamed ones 1 ms.
     let namedMs = 3;
-    vi.spyOn(performance, 'now').mockImplementation(() => now);
-    const db = fakeDb(() => 3000);
-    const pool = db.pool as unknown as { query: (c: { name: string }) => Promise<unknown> };
-    const named = pool.query;
-    const unnamed = db.query;
-    pool.query = async (c) => { now += namedMs; return named(c); };
-    (db as { query: unknown }).query = async () => { now += 1; return unnamed('', []); };
+    const db = timedDb(() => namedMs, () => 1);
     for (let i = 0; i < 2 * PROBE_EVERY + 1; i++) await renderTile(db, 'postgres', tile('tile_f($1, $2, $3)'));
     // First unnamed (not yet qualifying), then 4 named and 4 unnamed runs to compare: 3 ms against
     // 1 ms, so unnamed from then on except the probes (the 16th qualifying run is the 17th run).
@@ -90,16 +99,9 @@ describe('tile statements: named (prepared) or unnamed', () => {
   });
 
   it('is not turned by one slow run: the median of the last WINDOW runs decides', async () => {
-    let now = 0;
     const namedTimes = [1, 1, 1, 1, 1, 1, 1, 1, 9, 1];
     let k = 0;
-    vi.spyOn(performance, 'now').mockImplementation(() => now);
-    const db = fakeDb(() => 3000);
-    const pool = db.pool as unknown as { query: (c: { name: string }) => Promise<unknown> };
-    const named = pool.query;
-    const unnamed = db.query;
-    pool.query = async (c) => { now += namedTimes[Math.min(k++, namedTimes.length - 1)]; return named(c); };
-    (db as { query: unknown }).query = async () => { now += 1.5; return unnamed('', []); };
+    const db = timedDb(() => namedTimes[Math.min(k++, namedTimes.length - 1)], () => 1.5);
     for (let i = 0; i < 15; i++) await renderTile(db, 'postgres', tile('tile_g($1, $2, $3)'));
     // 1 first run, 4 named, 4 unnamed (1.5 ms), then named: one 9 ms run among them changes nothing
     // (with a smoothed mean at half weight it came to 5 ms, over 1.1 × 1.5, and the tile went unnamed).
@@ -114,15 +116,8 @@ describe('tile statements: named (prepared) or unnamed', () => {
     const bases = [0.25, 0.3, 0.45, 0.5, 0.55, 0.6, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0, 1.2, 1.6];
     let seed = 7;
     const noise = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return 0.8 + 0.4 * (seed / 2147483648); };
-    let now = 0;
     let k = 0;
-    vi.spyOn(performance, 'now').mockImplementation(() => now);
-    const db = fakeDb(() => 3000);
-    const pool = db.pool as unknown as { query: (c: { name: string }) => Promise<unknown> };
-    const named = pool.query;
-    const unnamed = db.query;
-    pool.query = async (c) => { now += bases[k % bases.length] * noise(); return named(c); };
-    (db as { query: unknown }).query = async () => { now += bases[k % bases.length] * 1.27 * noise(); return unnamed('', []); };
+    const db = timedDb(() => bases[k % bases.length] * noise(), () => bases[k % bases.length] * 1.27 * noise());
     for (k = 0; k < 1600; k++) await renderTile(db, 'postgres', tile('tile_h($1, $2, $3)'));
     const slower = db.sent.slice(100).filter((w) => w === 'unnamed').length / 1500;
     expect(slower).toBeLessThan(1 / PROBE_EVERY + 0.03);
