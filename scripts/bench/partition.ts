@@ -1,10 +1,11 @@
 /**
- * Partition engine on the Monaco demo extract (real OSM data, ~32.9k households): each quarter
+ * Partition engine on the Monaco demo extract (real OSM data, ~29.5k households): each quarter
  * cut into unit grids of ~200 households (band 160–240) with the metrics beside the H3 and
- * household-weighted k-means baselines, the whole commune in one job (33k households), and the
- * demo step (all nine quarters written as tier-3 grids, as on first start), and a 200k-household
- * area made of six side-by-side copies of Monaco (households, barriers and the commune shifted
- * east by 0.05° each; the area is one MultiPolygon of six pieces).
+ * household-weighted k-means baselines, the whole commune in one job, and the
+ * demo step (all nine quarters written as tier-3 grids, as on first start), and an area of at
+ * least 200k households made of side-by-side copies of Monaco (seven since offices stopped
+ * counting as homes; households, barriers and the commune shifted east by 0.05° each; the area
+ * is one MultiPolygon of one piece per copy).
  */
 import { DEMO_PBF, DEMO_TIERS } from '../../server/src/osm/demo.ts';
 import { importOsm } from '../../server/src/osm/import.ts';
@@ -47,8 +48,8 @@ export default async function bench(ctx: BenchContext): Promise<void> {
   const { r: whole, heapMb } = await job(grids.find((g) => g.code === '980001')!.code, false);
   ctx.report(`\nWhole commune 980001 in one job (${grids.find((g) => g.code === '980001')!.households} households, engine + proposal metrics, no baselines): ${(whole.runtimeMs / 1000).toFixed(2)} s, ${whole.metrics!.grids} grids, ${whole.metrics!.units} units from ${whole.metrics!.blocks} blocks, band ${pct(whole.metrics!.bandShare)} / unflagged ${pct(whole.metrics!.bandShareUnflagged)}, barrier share ${pct(whole.metrics!.barrierShare)}, JS heap +${heapMb.toFixed(0)} MB.`);
 
-  // Six copies of Monaco side by side: ~197k households in one job.
-  const copies = 6;
+  // Copies of Monaco side by side, as many as make 200k households, in one job.
+  const copies = Math.ceil(200_000 / grids.find((g) => g.code === '980001')!.households);
   const { rows: jr } = await db.query<{ id: number }>(
     `INSERT INTO jurisdictions (name, households_min, households_max) VALUES ($1, 160, 240) RETURNING id`, [`bench-partition-x${copies}-${Date.now()}`]);
   const big = jr[0].id;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
-import { classifyArea, classifyBarrier, estimateHouseholds, parseLevels } from './classify.ts';
+import { classifyArea, classifyBarrier, estimateHouseholds, isNonResidentialLanduse, parseLevels } from './classify.ts';
 
 // A 20 m × 20 m square near Monaco (≈ 400 m²).
 const dLat = 20 / 111_320;
@@ -26,6 +26,23 @@ describe('estimateHouseholds', () => {
     expect(estimateHouseholds({ building: 'yes', shop: 'bakery' }, square, rule).households).toBe(0);
     const tiny: Polygon = { type: 'Polygon', coordinates: [[[7.42, 43.73], [7.42 + dLng / 4, 43.73], [7.42 + dLng / 4, 43.73 + dLat / 4], [7.42, 43.73]]] };
     expect(estimateHouseholds({ building: 'house' }, tiny, rule).households).toBe(0);
+  });
+
+  it('gives none to an untyped building that says it is an office or a hotel', () => {
+    expect(estimateHouseholds({ building: 'yes', office: 'government' }, square, rule).households).toBe(0);
+    expect(estimateHouseholds({ building: 'yes', tourism: 'hotel' }, square, rule).households).toBe(0);
+    expect(estimateHouseholds({ building: 'yes' }, square, rule).households).toBeGreaterThan(0);
+  });
+});
+
+describe('isNonResidentialLanduse', () => {
+  it('names the land uses whose untyped buildings house nobody, as areas only', () => {
+    for (const landuse of ['commercial', 'retail', 'industrial', 'military', 'railway', 'cemetery', 'civil']) {
+      expect(isNonResidentialLanduse({ landuse }, square), landuse).toBe(true);
+    }
+    for (const landuse of ['residential', 'construction', 'grass']) expect(isNonResidentialLanduse({ landuse }, square), landuse).toBe(false);
+    expect(isNonResidentialLanduse({}, square)).toBe(false);
+    expect(isNonResidentialLanduse({ landuse: 'commercial' }, { type: 'Point', coordinates: [7.42, 43.73] })).toBe(false);
   });
 });
 

@@ -24,6 +24,26 @@ const NON_RESIDENTIAL = new Set([
   'tower', 'water_tower', 'fire_station', 'police', 'museum', 'theatre', 'castle', 'palace', 'monument',
 ]);
 
+/**
+ * Land uses whose untyped buildings (`building=yes`) house nobody: offices, shops, works, depots,
+ * barracks, institutions, cemeteries. `civic`/`civil` are not in the OSM wiki's list but mark
+ * public-administration blocks in real data (Helsinki's ministries, archives, library). Typed
+ * residential buildings (`apartments`, `house`, …) keep their households wherever they stand;
+ * `construction` is left out (the building may be homes when finished).
+ */
+export const NON_RESIDENTIAL_LANDUSE = new Set([
+  'commercial', 'retail', 'industrial', 'military', 'railway', 'port', 'garages', 'religious',
+  'cemetery', 'education', 'institutional', 'civic', 'civil',
+]);
+
+/** The building value that says nothing about use; only these are judged by their land use. */
+export const UNTYPED_BUILDING = 'yes';
+
+/** A land-use area whose untyped buildings count no households. */
+export function isNonResidentialLanduse(tags: Record<string, string>, geometry: Geometry): boolean {
+  return (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') && NON_RESIDENTIAL_LANDUSE.has(tags.landuse ?? '');
+}
+
 /** Smallest footprint that can hold a dwelling; below it is a shed, a kiosk, a stair head. */
 export const MIN_DWELLING_FOOTPRINT_M2 = 30;
 
@@ -46,7 +66,9 @@ export function estimateHouseholds(tags: Record<string, string>, geometry: Geome
   const tagged = parseLevels(tags['building:levels']);
   const levels = tagged ?? rule.defaultLevels;
   const type = tags.building ?? 'yes';
-  const residential = !NON_RESIDENTIAL.has(type) && tags.amenity === undefined && tags.shop === undefined;
+  // A use tag on the building itself (a hotel, a ministry's office) says nobody lives there.
+  const usedOtherwise = tags.amenity !== undefined || tags.shop !== undefined || tags.office !== undefined || tags.tourism !== undefined;
+  const residential = !NON_RESIDENTIAL.has(type) && !usedOtherwise;
   let households = 0;
   if (residential && footprintM2 >= MIN_DWELLING_FOOTPRINT_M2) {
     households = Math.max(1, Math.round((footprintM2 * levels) / rule.dwellingM2));

@@ -74,6 +74,27 @@ describe('OSM import of the Monaco demo extract', () => {
     expect(report.households.households).toBe(rows[0].total);
   });
 
+  it('counts no households in untyped buildings of a non-residential land use, and says why on the building', async () => {
+    const { rows } = await t.db.query<{ name: string | null; building: string; households: number; landuse: string | null; if_residential: number | null }>(
+      `SELECT attributes->>'name' AS name, attributes->>'building' AS building, households, attributes->>'landuse' AS landuse,
+              (attributes->>'households_if_residential')::int AS if_residential
+         FROM households WHERE jurisdiction_id = $1 AND attributes ? 'landuse'`, [report.jurisdictionId]);
+    expect(rows.length).toBe(report.households.inNonResidentialLanduse);
+    expect(rows.length).toBeGreaterThan(20);
+    for (const r of rows) {
+      expect(r.building).toBe('yes');
+      expect(r.households).toBe(0);
+      expect(r.if_residential).toBeGreaterThan(0);
+    }
+    // Fontvieille's business centre stands in landuse=industrial: nobody lives in it.
+    expect(rows.find((r) => r.name === 'Gildo Pastor Center')).toMatchObject({ landuse: 'industrial', households: 0 });
+    expect(new Set(rows.map((r) => r.landuse))).toEqual(new Set(['industrial', 'commercial', 'retail', 'cemetery']));
+    // A typed apartment block in a commercial area keeps its households.
+    const { rows: typed } = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM households WHERE jurisdiction_id = $1 AND attributes->>'building' = 'apartments' AND households > 0`, [report.jurisdictionId]);
+    expect(typed[0].n).toBeGreaterThan(30);
+  });
+
   it('stores roads, railways (tunnels marked) and the coast as barrier lines', async () => {
     const { rows } = await t.db.query<{ kind: string; n: number; tunnels: number }>(
       `SELECT kind, count(*)::int AS n, count(*) FILTER (WHERE (attributes->>'tunnel')::boolean)::int AS tunnels

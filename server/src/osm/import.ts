@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '../core/db.ts';
 import { sqlFile } from '../core/db.ts';
 import { conflict, unprocessable } from '../core/errors.ts';
-import { classifyArea, classifyBarrier, estimateHouseholds, isAdminArea, type HouseholdRule } from './classify.ts';
+import { classifyArea, classifyBarrier, estimateHouseholds, isAdminArea, isNonResidentialLanduse, type HouseholdRule } from './classify.ts';
 import type { OsmFeature } from './read-pbf.ts';
 
 export interface TierSpec {
@@ -24,7 +24,8 @@ export interface OsmImportOptions {
 
 export interface OsmImportReport {
   jurisdictionId: number;
-  households: { buildings: number; households: number; levelsTagged: number };
+  /** `inNonResidentialLanduse`: untyped buildings counted 0 because they stand in such a land use. */
+  households: { buildings: number; households: number; levelsTagged: number; inNonResidentialLanduse: number };
   barriers: Record<string, number>;
   basemapAreas: number;
   grids: Record<number, number>;
@@ -42,8 +43,9 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
   const barriers: object[] = [];
   const areas: object[] = [];
   const admin: object[] = [];
+  const landuse: object[] = [];
   progress('classifying', 0, features.length);
-  const report: OsmImportReport = { jurisdictionId: 0, households: { buildings: 0, households: 0, levelsTagged: 0 }, barriers: {}, basemapAreas: 0, grids: {}, skipped: 0 };
+  const report: OsmImportReport = { jurisdictionId: 0, households: { buildings: 0, households: 0, levelsTagged: 0, inNonResidentialLanduse: 0 }, barriers: {}, basemapAreas: 0, grids: {}, skipped: 0 };
 
   for (const f of features) {
     const tags = f.properties ?? {};
@@ -72,6 +74,10 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
       report.basemapAreas++;
       continue;
     }
+    if (isNonResidentialLanduse(tags, f.geometry)) {
+      landuse.push({ landuse: tags.landuse, geometry: f.geometry });
+      continue;
+    }
     report.skipped++;
   }
 
@@ -88,6 +94,7 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
       await q.query('INSERT INTO tiers (jurisdiction_id, level, name, name_en) VALUES ($1, $2, $3, $4)', [jid, i + 1, t.name, t.nameEn]);
     }
     await insertBatches(q, 'buildings', sqlFile(import.meta.url, 'sql/insert-households.sql'), jid, buildings, progress);
+    await zeroUntypedInNonResidentialLanduse(q, jid, landuse, report);
     await insertBatches(q, 'barriers', sqlFile(import.meta.url, 'sql/insert-barriers.sql'), jid, barriers, progress);
     await insertBatches(q, 'basemap', sqlFile(import.meta.url, 'sql/insert-areas.sql'), jid, areas, progress);
 
@@ -119,6 +126,18 @@ async function insertBatches(q: Queryable, stage: string, sql: string, jid: numb
     progress(stage, Math.min(i + BATCH, items.length), items.length);
   }
   if (items.length === 0) progress(stage, 0, 0);
+}
+
+/** Untyped buildings standing in a non-residential land use house nobody (classify.ts says which uses). */
+async function zeroUntypedInNonResidentialLanduse(q: Queryable, jid: number, landuse: object[], report: OsmImportReport): Promise<void> {
+  await q.query('CREATE TEMP TABLE osm_landuse (landuse text, geom geometry) ON COMMIT DROP');
+  for (let i = 0; i < landuse.length; i += BATCH) {
+    await q.query(sqlFile(import.meta.url, 'sql/insert-landuse.sql'), [JSON.stringify(landuse.slice(i, i + BATCH))]);
+  }
+  await q.query('CREATE INDEX ON osm_landuse USING gist (geom)');
+  await q.query('ANALYZE osm_landuse');
+  const { rows } = await q.query<{ n: number }>(sqlFile(import.meta.url, 'sql/zero-untyped-in-landuse.sql'), [jid]);
+  report.households.inNonResidentialLanduse = rows[0].n;
 }
 
 /** The report counts what the jurisdiction kept after trimming, not what the file held. */

@@ -86,12 +86,12 @@ describe.skipIf(!present)('Helsinki centre (OSM extract, broken multipolygons at
   it('imports the clipped quarters and cuts the whole extract along the rail yard and the coast', async () => {
     expect(quarters.map((q) => q.name)).toEqual(expect.arrayContaining(['Kluuvi', 'Kamppi', 'Kaartinkaupunki']));
     const { id, r } = await job(jid, '246001', {});
-    await checkInvariants('Helsinki centre 246001', id, r, { band: 0.96, barrier: 0.73 });
+    await checkInvariants('Helsinki centre 246001', id, r, { band: 0.96, barrier: 0.84 });
     // The same units and grids on both databases (PostGIS 3.3 / GEOS 3.11 and PGlite's 3.6 /
     // GEOS 3.14): nothing the engine reads depends on where GEOS starts a ring or how it frames a
     // rectangle (cuts.ts, unit-graph.sql). These counts are from this extract, on both.
-    expect(r.metrics!.units).toBe(1918);
-    expect(r.metrics!.grids).toBe(89);
+    expect(r.metrics!.units).toBe(1731);
+    expect(r.metrics!.grids).toBe(30);
     // The rail yard and the coastline are hard: they cut the extract into zones, and no grid
     // holds households of two zones (areas without households taken in across one are listed).
     const { rows } = await t.db.query<{ zones: number; mixed: number }>(
@@ -104,12 +104,30 @@ describe.skipIf(!present)('Helsinki centre (OSM extract, broken multipolygons at
     expect(await signature(again.id)).toBe(await signature(id));
   }, 180_000);
 
+  it('estimates homes, not offices: untyped buildings in commercial and civic land use count none', async () => {
+    // Untyped buildings in landuse=commercial/civil/… count no households (osm/classify.ts): the
+    // extract's households fall from 18,641 (every building a home) to 5,864.
+    const { rows } = await t.db.query<{ zeroed: number; kept: number; would: number }>(
+      `SELECT count(*) FILTER (WHERE attributes ? 'landuse')::int AS zeroed, sum(households)::int AS kept,
+              sum((attributes->>'households_if_residential')::int)::int AS would
+         FROM households WHERE jurisdiction_id = $1`, [jid]);
+    expect(rows[0].zeroed).toBeGreaterThan(150);
+    // The offices would have held twice the homes the extract keeps.
+    expect(rows[0].would).toBeGreaterThan(2 * rows[0].kept);
+  });
+
+  it('cuts Kluuvi, the quarter with the rail yard, along its streets', async () => {
+    const code = quarters.find((q) => q.name === 'Kluuvi')!.code;
+    const { id, r } = await job(jid, code, {});
+    await checkInvariants(`Helsinki Kluuvi ${code}`, id, r, { band: 0.95, barrier: 0.85 });
+  }, 120_000);
+
   it('cuts Kamppi, a quarter the clipping left in three pieces, each grid inside one piece', async () => {
     const { rows } = await t.db.query<{ n: number }>("SELECT ST_NumGeometries(geom) AS n FROM grids WHERE jurisdiction_id = $1 AND name = 'Kamppi' AND valid_to IS NULL", [jid]);
     expect(rows[0].n).toBeGreaterThan(1);
     const code = quarters.find((q) => q.name === 'Kamppi')!.code;
     const { id, r } = await job(jid, code, {});
-    await checkInvariants(`Helsinki Kamppi ${code}`, id, r, { band: 1, barrier: 0.57 });
+    await checkInvariants(`Helsinki Kamppi ${code}`, id, r, { band: 1, barrier: 0.4 });
   }, 120_000);
 });
 
