@@ -39,6 +39,14 @@ export const NON_RESIDENTIAL_LANDUSE = new Set([
 /** The building value that says nothing about use; only these are judged by their land use. */
 export const UNTYPED_BUILDING = 'yes';
 
+/**
+ * A residential land-use area: it wins where land uses overlap, so homes mapped as a residential
+ * area inside a larger commercial one keep their households.
+ */
+export function isResidentialLanduse(tags: Record<string, string>, geometry: Geometry): boolean {
+  return (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') && tags.landuse === 'residential';
+}
+
 /** A land-use area whose untyped buildings count no households. */
 export function isNonResidentialLanduse(tags: Record<string, string>, geometry: Geometry): boolean {
   return (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') && NON_RESIDENTIAL_LANDUSE.has(tags.landuse ?? '');

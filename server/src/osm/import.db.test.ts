@@ -112,3 +112,38 @@ describe('OSM import of the Monaco demo extract', () => {
     expect((await t.db.query('SELECT count(*)::int AS n FROM households')).rows[0].n).toBe(before);
   });
 });
+
+describe('OSM import: land use and the household estimate', () => {
+  // A 400 m square (lon/lat degrees near Monaco); buildings 20 m × 20 m, four levels by default.
+  const dLat = 1 / 111_320;
+  const dLng = 1 / (111_320 * Math.cos((43.73 * Math.PI) / 180));
+  const rect = (x0: number, y0: number, w: number, h: number) => ({
+    type: 'Polygon' as const,
+    coordinates: [[[7.40 + x0 * dLng, 43.73 + y0 * dLat], [7.40 + (x0 + w) * dLng, 43.73 + y0 * dLat], [7.40 + (x0 + w) * dLng, 43.73 + (y0 + h) * dLat], [7.40 + x0 * dLng, 43.73 + (y0 + h) * dLat], [7.40 + x0 * dLng, 43.73 + y0 * dLat]]],
+  });
+  const feature = (id: string, properties: Record<string, string>, geometry: ReturnType<typeof rect>): OsmFeature => ({ type: 'Feature', id, properties, geometry });
+
+  it('counts none in an untyped building of a commercial area, unless a residential area mapped inside it holds the building', async () => {
+    const features = [
+      feature('relation/1', { boundary: 'administrative', admin_level: '8', name: 'Box' }, rect(0, 0, 400, 400)),
+      feature('way/10', { landuse: 'commercial' }, rect(0, 0, 300, 300)),
+      feature('way/11', { landuse: 'residential' }, rect(200, 200, 100, 100)),
+      feature('way/20', { building: 'yes', name: 'office' }, rect(50, 50, 20, 20)),
+      feature('way/21', { building: 'yes', name: 'flats in the residential area' }, rect(240, 240, 20, 20)),
+      feature('way/22', { building: 'apartments', name: 'typed flats' }, rect(100, 50, 20, 20)),
+      feature('way/23', { building: 'yes', name: 'outside any land use' }, rect(350, 350, 20, 20)),
+    ];
+    const r = await importOsm(t.db, features, {
+      jurisdiction: { name: uniq('landuse') }, tiers: [{ adminLevel: 8, name: '市', nameEn: 'Box' }, { name: '网格', nameEn: 'Grid' }],
+      rule: { dwellingM2: 90, defaultLevels: 4 }, codePrefix: '990',
+    });
+    const { rows } = await t.db.query<{ name: string; households: number; landuse: string | null }>(
+      "SELECT attributes->>'name' AS name, households, attributes->>'landuse' AS landuse FROM households WHERE jurisdiction_id = $1 ORDER BY source_id", [r.jurisdictionId]);
+    const held = Object.fromEntries(rows.map((row) => [row.name, row.households]));
+    expect(held.office).toBe(0);
+    expect(rows.find((row) => row.name === 'office')!.landuse).toBe('commercial');
+    // 400 m² × 4 levels ÷ 90 m² ≈ 18 each.
+    for (const name of ['flats in the residential area', 'typed flats', 'outside any land use']) expect(held[name], name).toBeGreaterThan(15);
+    expect(r.households.inNonResidentialLanduse).toBe(1);
+  });
+});

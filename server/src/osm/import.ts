@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '../core/db.ts';
 import { sqlFile } from '../core/db.ts';
 import { conflict, unprocessable } from '../core/errors.ts';
-import { classifyArea, classifyBarrier, estimateHouseholds, isAdminArea, isNonResidentialLanduse, type HouseholdRule } from './classify.ts';
+import { classifyArea, classifyBarrier, estimateHouseholds, isAdminArea, isNonResidentialLanduse, isResidentialLanduse, type HouseholdRule } from './classify.ts';
 import type { OsmFeature } from './read-pbf.ts';
 
 export interface TierSpec {
@@ -74,7 +74,7 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
       report.basemapAreas++;
       continue;
     }
-    if (isNonResidentialLanduse(tags, f.geometry)) {
+    if (isNonResidentialLanduse(tags, f.geometry) || isResidentialLanduse(tags, f.geometry)) {
       landuse.push({ landuse: tags.landuse, geometry: f.geometry });
       continue;
     }

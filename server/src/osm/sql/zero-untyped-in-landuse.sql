@@ -1,12 +1,14 @@
 -- Untyped buildings (building=yes) whose point stands in a non-residential land use (offices,
--- shops, works, institutions) count no households; the land use is kept on the building so the
--- estimate can be explained, with what the building would hold if people lived in it. Typed buildings (apartments, house…) keep their estimate.
--- Returns how many buildings were set to 0.
+-- shops, works, institutions) and in no residential one (a residential area mapped inside a
+-- commercial one wins) count no households; the land use is kept on the building so the
+-- estimate can be explained, with what the building would hold if people lived in it. Typed
+-- buildings (apartments, house…) keep their estimate. Returns how many buildings were set to 0.
 WITH hit AS (
   SELECT DISTINCT ON (h.id) h.id, l.landuse
     FROM households h
-    JOIN osm_landuse l ON ST_Intersects(l.geom, h.pt)
+    JOIN osm_landuse l ON l.landuse <> 'residential' AND ST_Intersects(l.geom, h.pt)
    WHERE h.jurisdiction_id = $1 AND h.households > 0 AND h.attributes->>'building' = 'yes'
+     AND NOT EXISTS (SELECT 1 FROM osm_landuse r WHERE r.landuse = 'residential' AND ST_Intersects(r.geom, h.pt))
    ORDER BY h.id, l.landuse
 ), done AS (
   UPDATE households h
