@@ -372,7 +372,7 @@ async function runOsmImport(db: Db, jobId: number, file: { name: string; data: B
       rule: { dwellingM2: config?.WANGGE_DWELLING_M2 ?? 90, defaultLevels: config?.WANGGE_DEFAULT_LEVELS ?? 4 },
     });
     report.accepted = features.length - r.skipped;
-    report.written = { jurisdictionId: r.jurisdictionId, buildings: r.households.buildings, households: r.households.households, ...Object.fromEntries(Object.entries(r.grids).map(([tier, n]) => [`grids.tier${tier}`, n])) };
+    report.written = { jurisdictionId: r.jurisdictionId, buildings: r.households.buildings, households: r.households.households, buildingsInNonResidentialLanduse: r.households.inNonResidentialLanduse, ...Object.fromEntries(Object.entries(r.grids).map(([tier, n]) => [`grids.tier${tier}`, n])) };
     await audit(db, user, 'import', 'osm', jobId, { file: file.name, jurisdictionId: r.jurisdictionId, grids: r.grids });
     gridsChanged();
     await db.query("UPDATE import_jobs SET status = 'done', jurisdiction_id = $4, report = $2, progress = $3, finished_at = now() WHERE id = $1",

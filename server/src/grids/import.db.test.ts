@@ -173,6 +173,8 @@ describe('POST /api/imports', () => {
     expect(job.error).toBeNull();
     expect(job.report.written['grids.tier1']).toBe(1);
     expect(job.report.written['grids.tier2']).toBe(9);
+    // Untyped buildings in Fontvieille's industrial zone, the cemetery, … count no households.
+    expect(job.report.written.buildingsInNonResidentialLanduse).toBeGreaterThan(20);
     expect(job.jurisdictionId).toBe(job.report.written.jurisdictionId);
     const loc = await t.app.inject({ method: 'GET', url: `/api/locate?lng=7.4246&lat=43.7384&jurisdiction=${job.jurisdictionId}` });
     expect(loc.json().chain.map((c: { tier: number }) => c.tier)).toEqual([1, 2]);
