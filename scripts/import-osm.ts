@@ -1,6 +1,7 @@
 /**
  * `npm run import:osm -- <file.osm.pbf> [options]`: imports an OpenStreetMap extract as a new
- * jurisdiction — buildings as households (footprint × levels ÷ WANGGE_DWELLING_M2), roads,
+ * jurisdiction — buildings as households (footprint × levels ÷ WANGGE_DWELLING_M2; none in
+ * offices, shops or untyped buildings of a non-residential land use), roads,
  * railways, rivers and the coast as barrier lines, water and parks for the basemap, and
  * administrative areas as the top tiers. Opens the same database as the server (DATABASE_URL
  * or the embedded one in WANGGE_DATA_DIR); while a server holds the embedded database it
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
       },
     });
     if (stage) bar.stop();
-    console.log(`imported jurisdiction ${report.jurisdictionId}: ${report.households.buildings} buildings (${report.households.households} households), barrier lines ${JSON.stringify(report.barriers)}, ${report.basemapAreas} basemap areas, grids per tier ${JSON.stringify(report.grids)}`);
+    console.log(`imported jurisdiction ${report.jurisdictionId}: ${report.households.buildings} buildings (${report.households.households} households; ${report.households.inNonResidentialLanduse} untyped buildings in non-residential land use counted none), barrier lines ${JSON.stringify(report.barriers)}, ${report.basemapAreas} basemap areas, grids per tier ${JSON.stringify(report.grids)}`);
   } finally {
     bar.stop();
     await opened.close();
