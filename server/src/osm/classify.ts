@@ -36,9 +36,6 @@ export const NON_RESIDENTIAL_LANDUSE = new Set([
   'cemetery', 'education', 'institutional', 'civic', 'civil',
 ]);
 
-/** The building value that says nothing about use; only these are judged by their land use. */
-export const UNTYPED_BUILDING = 'yes';
-
 /**
  * A residential land-use area: it wins where land uses overlap, so homes mapped as a residential
  * area inside a larger commercial one keep their households.
