@@ -14,6 +14,9 @@
  *   --tiers 市/Commune,社区/Quarter,单元网格/Unit grid   tier names zh/en, one per tier
  *   --code-prefix 980       code of the top tier's district (default 980)
  *   --households 160-240    households per unit grid band (default 200-400)
+ *   --non-residential-landuse commercial,retail|none
+ *                           land uses whose untyped buildings count no households
+ *                           (default: classify.ts's list; none counts them all as homes)
  *   --min-building-share 0.2  drop top-tier areas holding less than this share of buildings
  */
 import fs from 'node:fs';
@@ -25,12 +28,13 @@ import { DataDirBusyError } from '../server/src/core/embedded.ts';
 import { HttpError } from '../server/src/core/errors.ts';
 import { MigrationError, migrate } from '../server/src/core/migrate.ts';
 import { openDatabase } from '../server/src/core/runtime.ts';
+import { parseLanduseList } from '../server/src/osm/classify.ts';
 import { importOsm, type TierSpec } from '../server/src/osm/import.ts';
 import { pbfFileFramingProblem } from '../server/src/osm/pbf-framing.ts';
 import { readOsmPbf } from '../server/src/osm/read-pbf.ts';
 
 function usage(message: string): never {
-  console.error(`import:osm: ${message}\nusage: npm run import:osm -- <file.osm.pbf> [--name 名称] [--levels 8,10] [--tiers 市/Commune,社区/Quarter,单元网格/Unit grid] [--code-prefix 980] [--households 200-400]`);
+  console.error(`import:osm: ${message}\nusage: npm run import:osm -- <file.osm.pbf> [--name 名称] [--levels 8,10] [--tiers 市/Commune,社区/Quarter,单元网格/Unit grid] [--code-prefix 980] [--households 200-400] [--non-residential-landuse commercial,retail|none]`);
   process.exit(2);
 }
 
@@ -50,7 +54,7 @@ async function main(): Promise<void> {
     options: {
       name: { type: 'string' }, 'name-en': { type: 'string' }, levels: { type: 'string', default: '8,10' },
       tiers: { type: 'string' }, 'code-prefix': { type: 'string', default: '980' }, households: { type: 'string', default: '200-400' },
-      'min-building-share': { type: 'string', default: '0' },
+      'min-building-share': { type: 'string', default: '0' }, 'non-residential-landuse': { type: 'string' },
     },
   });
   const file = positionals[0];
@@ -64,6 +68,12 @@ async function main(): Promise<void> {
   if (!band || Number(band[1]) > Number(band[2])) usage(`--households must be a band such as 200-400 (got ${values.households})`);
   if (!/^[0-9A-Za-z]{1,12}$/.test(values['code-prefix']!)) usage('--code-prefix must be 1–12 letters or digits');
   const tiers = parseTiers(levels, values.tiers);
+  let nonResidentialLanduse: string[] | undefined;
+  try {
+    nonResidentialLanduse = parseLanduseList(values['non-residential-landuse']);
+  } catch (err) {
+    usage(`--non-residential-landuse: ${(err as Error).message}`);
+  }
 
   const config = loadConfig();
   const opened = await openDatabase(config);
@@ -77,7 +87,7 @@ async function main(): Promise<void> {
     const report = await importOsm(opened.db, features, {
       jurisdiction: { name: values.name ?? path.basename(file).replace(/\.osm\.pbf$/, ''), nameEn: values['name-en'], householdsMin: Number(band![1]), householdsMax: Number(band![2]) },
       tiers,
-      rule: { dwellingM2: config.WANGGE_DWELLING_M2, defaultLevels: config.WANGGE_DEFAULT_LEVELS },
+      rule: { dwellingM2: config.WANGGE_DWELLING_M2, defaultLevels: config.WANGGE_DEFAULT_LEVELS, nonResidentialLanduse },
       codePrefix: values['code-prefix']!,
       minBuildingShare: Number(values['min-building-share']),
       onProgress: (s, done, total) => {

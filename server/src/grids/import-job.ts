@@ -23,6 +23,8 @@ export interface OsmJobOptions {
   name: string; nameEn?: string; codePrefix: string; householdsMin?: number; householdsMax?: number;
   /** A top-tier admin area must hold this share of the buildings (drops neighbours an extract clips). */
   minBuildingShare?: number;
+  /** Land uses whose untyped buildings count no households (absent: the importer's default list; []: none). */
+  nonResidentialLanduse?: string[];
   tiers: { adminLevel?: number; name: string; nameEn: string }[];
 }
 
@@ -369,7 +371,7 @@ async function runOsmImport(db: Db, jobId: number, file: { name: string; data: B
     const r = await importOsm(db, features, {
       jurisdiction: { name: o.name, nameEn: o.nameEn, householdsMin: o.householdsMin, householdsMax: o.householdsMax },
       tiers: o.tiers, codePrefix: o.codePrefix, minBuildingShare: o.minBuildingShare,
-      rule: { dwellingM2: config?.WANGGE_DWELLING_M2 ?? 90, defaultLevels: config?.WANGGE_DEFAULT_LEVELS ?? 4 },
+      rule: { dwellingM2: config?.WANGGE_DWELLING_M2 ?? 90, defaultLevels: config?.WANGGE_DEFAULT_LEVELS ?? 4, nonResidentialLanduse: o.nonResidentialLanduse },
     });
     report.accepted = features.length - r.skipped;
     report.written = { jurisdictionId: r.jurisdictionId, buildings: r.households.buildings, households: r.households.households, buildingsInNonResidentialLanduse: r.households.inNonResidentialLanduse, ...Object.fromEntries(Object.entries(r.grids).map(([tier, n]) => [`grids.tier${tier}`, n])) };

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { bearerSecurity, requireRole } from '../core/auth.ts';
 import { badRequest, HttpError, notFound } from '../core/errors.ts';
+import { parseLanduseList } from '../osm/classify.ts';
 import { parseCrs } from './crs.ts';
 import { assertPbf, readFile, runImport, type ImportKind, type ImportOptions, type OsmJobOptions } from './import-job.ts';
 import { anyObject, errorRef } from './schemas.ts';
 
 const FIELD_NAMES = ['codeField', 'nameField', 'nameEnField', 'parentField', 'householdsField', 'populationField', 'kindField', 'classField', 'wktField', 'lngField', 'latField', 'layer'] as const;
-const KNOWN = new Set<string>(['kind', 'jurisdiction', 'tier', 'parent', 'crs', 'onReject', 'acceptWarnings', 'replaceChildren', 'category', 'timeZone', 'status', 'name', 'nameEn', 'tiers', 'codePrefix', 'householdsMin', 'householdsMax', 'minBuildingShare', ...FIELD_NAMES]);
+const KNOWN = new Set<string>(['kind', 'jurisdiction', 'tier', 'parent', 'crs', 'onReject', 'acceptWarnings', 'replaceChildren', 'category', 'timeZone', 'status', 'name', 'nameEn', 'tiers', 'codePrefix', 'householdsMin', 'householdsMax', 'minBuildingShare', 'nonResidentialLanduse', ...FIELD_NAMES]);
 
 const job = {
   type: 'object',
@@ -68,8 +69,18 @@ function osmOptions(fields: Record<string, string>): OsmJobOptions {
   if (fields.codePrefix !== undefined && !/^[0-9A-Za-z]{0,20}$/.test(fields.codePrefix)) throw badRequest('bad_field', 'codePrefix is up to 20 letters or digits');
   const share = fields.minBuildingShare === undefined ? undefined : Number(fields.minBuildingShare);
   if (share !== undefined && !(share >= 0 && share <= 1)) throw badRequest('bad_field', 'minBuildingShare is between 0 and 1');
-  return { name: fields.name, nameEn: fields.nameEn, tiers: tiers as OsmJobOptions['tiers'], codePrefix: fields.codePrefix ?? '', householdsMin: n(fields.householdsMin, 'householdsMin'), householdsMax: n(fields.householdsMax, 'householdsMax'), minBuildingShare: share };
+  return { name: fields.name, nameEn: fields.nameEn, tiers: tiers as OsmJobOptions['tiers'], codePrefix: fields.codePrefix ?? '', householdsMin: n(fields.householdsMin, 'householdsMin'), householdsMax: n(fields.householdsMax, 'householdsMax'), minBuildingShare: share, nonResidentialLanduse: landuseField(fields.nonResidentialLanduse) };
 }
+
+function landuseField(v: string | undefined): string[] | undefined {
+  try {
+    return parseLanduseList(v);
+  } catch (err) {
+    throw badRequest('bad_field', `nonResidentialLanduse: ${(err as Error).message}`);
+  }
+}
+
+
 
 export default async function importRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.wangge;

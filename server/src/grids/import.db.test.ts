@@ -180,6 +180,30 @@ describe('POST /api/imports', () => {
     expect(loc.json().chain.map((c: { tier: number }) => c.tier)).toEqual([1, 2]);
   });
 
+  it('takes the land uses whose untyped buildings count no households, or none, and refuses a list it cannot read', async () => {
+    const { DEMO_PBF } = await import('../osm/demo.ts');
+    const pbf = fs.readFileSync(DEMO_PBF);
+    const tiers = JSON.stringify([{ adminLevel: 8, name: '市', nameEn: 'Commune' }, { adminLevel: 10, name: '社区', nameEn: 'Quarter' }, { name: '网格', nameEn: 'Unit grid' }]);
+    const jobsBefore = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_jobs')).rows[0].n;
+    const bad = await startImport(t.app, { kind: 'osm', name: uniq('osm'), tiers, nonResidentialLanduse: 'commercial;retail' }, { name: 'monaco.osm.pbf', content: pbf });
+    expect([bad.statusCode, errorCode(bad)]).toEqual([400, 'bad_field']);
+    expect(bad.json().error.message).toMatch(/"commercial;retail" is not an OSM landuse value/);
+    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_jobs')).rows[0].n).toBe(jobsBefore);
+    const written: Record<string, Record<string, number>> = {};
+    for (const uses of ['none', 'industrial']) {
+      const res = await startImport(t.app, { kind: 'osm', name: uniq('osm'), tiers, codePrefix: '980', minBuildingShare: 0.2, nonResidentialLanduse: uses }, { name: 'monaco.osm.pbf', content: pbf });
+      expect(res.statusCode, uses).toBe(202);
+      const job = await finished(res.json().id, 2400);
+      expect(job.error, uses).toBeNull();
+      written[uses] = job.report.written;
+    }
+    // None: no land use makes an untyped building empty (office and hotel tags on a building still do).
+    expect(written.none.buildingsInNonResidentialLanduse).toBe(0);
+    // Industrial only: Fontvieille's business centres, not the commercial areas or the cemetery.
+    expect(written.industrial.buildingsInNonResidentialLanduse).toBeGreaterThan(5);
+    expect(written.industrial.households).toBeLessThan(written.none.households);
+  });
+
   it('imports grids from a zipped Shapefile', async () => {
     const jid = await seedStreet(t.db, uniq('imp'));
     const { default: shpwrite } = await import('@mapbox/shp-write');

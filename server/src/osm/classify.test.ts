@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
-import { classifyArea, classifyBarrier, estimateHouseholds, isNonResidentialLanduse, parseLevels } from './classify.ts';
+import { classifyArea, classifyBarrier, estimateHouseholds, isNonResidentialLanduse, parseLanduseList, parseLevels } from './classify.ts';
 
 // A 20 m × 20 m square near Monaco (≈ 400 m²).
 const dLat = 20 / 111_320;
@@ -43,6 +43,22 @@ describe('isNonResidentialLanduse', () => {
     for (const landuse of ['residential', 'construction', 'grass']) expect(isNonResidentialLanduse({ landuse }, square), landuse).toBe(false);
     expect(isNonResidentialLanduse({}, square)).toBe(false);
     expect(isNonResidentialLanduse({ landuse: 'commercial' }, { type: 'Point', coordinates: [7.42, 43.73] })).toBe(false);
+  });
+
+  it('takes the planner\'s own list instead, or none', () => {
+    expect(isNonResidentialLanduse({ landuse: 'commercial' }, square, new Set(['industrial']))).toBe(false);
+    expect(isNonResidentialLanduse({ landuse: 'industrial' }, square, new Set(['industrial']))).toBe(true);
+    expect(isNonResidentialLanduse({ landuse: 'commercial' }, square, new Set())).toBe(false);
+  });
+});
+
+describe('parseLanduseList', () => {
+  it('reads landuse values separated by commas, or none, and names a value that is not one', () => {
+    expect(parseLanduseList(undefined)).toBeUndefined();
+    expect(parseLanduseList('none')).toEqual([]);
+    expect(parseLanduseList('commercial, retail,industrial')).toEqual(['commercial', 'retail', 'industrial']);
+    expect(() => parseLanduseList('commercial,Retail Park')).toThrow(/"Retail Park" is not an OSM landuse value/);
+    expect(() => parseLanduseList('commercial,,retail')).toThrow(/"" is not an OSM landuse value/);
   });
 });
 

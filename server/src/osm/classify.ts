@@ -11,6 +11,8 @@ export interface HouseholdRule {
   dwellingM2: number;
   /** Levels assumed for a residential building that has no building:levels tag. */
   defaultLevels: number;
+  /** Land uses whose untyped buildings count no households (default NON_RESIDENTIAL_LANDUSE; [] turns the rule off). */
+  nonResidentialLanduse?: readonly string[];
 }
 
 // Buildings nobody lives in. `yes` (untyped) counts as residential: in a dense town most are.
@@ -44,9 +46,23 @@ export function isResidentialLanduse(tags: Record<string, string>, geometry: Geo
   return (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') && tags.landuse === 'residential';
 }
 
-/** A land-use area whose untyped buildings count no households. */
-export function isNonResidentialLanduse(tags: Record<string, string>, geometry: Geometry): boolean {
-  return (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') && NON_RESIDENTIAL_LANDUSE.has(tags.landuse ?? '');
+/**
+ * A list of land uses as a planner writes it: OSM landuse values separated by commas, or `none`
+ * (no land use makes an untyped building empty); undefined when not given. Throws a RangeError
+ * that names the first value that is not one.
+ */
+export function parseLanduseList(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (v.trim() === 'none') return [];
+  const uses = v.split(',').map((u) => u.trim());
+  const bad = uses.find((u) => !/^[a-z_]{1,40}$/.test(u));
+  if (bad !== undefined) throw new RangeError(`"${bad}" is not an OSM landuse value; give values such as commercial,retail,industrial separated by commas, or none`);
+  return uses;
+}
+
+/** A land-use area whose untyped buildings count no households (by the default list, or the one given). */
+export function isNonResidentialLanduse(tags: Record<string, string>, geometry: Geometry, uses: ReadonlySet<string> = NON_RESIDENTIAL_LANDUSE): boolean {
+  return (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') && uses.has(tags.landuse ?? '');
 }
 
 /** Smallest footprint that can hold a dwelling; below it is a shed, a kiosk, a stair head. */

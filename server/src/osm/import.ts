@@ -44,6 +44,7 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
   const areas: object[] = [];
   const admin: object[] = [];
   const landuse: object[] = [];
+  const nonResidential = opts.rule.nonResidentialLanduse ? new Set(opts.rule.nonResidentialLanduse) : undefined;
   progress('classifying', 0, features.length);
   const report: OsmImportReport = { jurisdictionId: 0, households: { buildings: 0, households: 0, levelsTagged: 0, inNonResidentialLanduse: 0 }, barriers: {}, basemapAreas: 0, grids: {}, skipped: 0 };
 
@@ -74,7 +75,7 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
       report.basemapAreas++;
       continue;
     }
-    if (isNonResidentialLanduse(tags, f.geometry) || isResidentialLanduse(tags, f.geometry)) {
+    if (isNonResidentialLanduse(tags, f.geometry, nonResidential) || isResidentialLanduse(tags, f.geometry)) {
       landuse.push({ landuse: tags.landuse, geometry: f.geometry });
       continue;
     }
