@@ -28,6 +28,7 @@ import { fork, spawn } from 'node:child_process';
 import { encodeRows, statementName, tileParams, tileSql } from '../../server/src/tiles/encode.ts';
 import type { TileRow } from '../../server/src/tiles/mvt-writer.ts';
 import { TILESETS } from '../../server/src/tiles/tilesets.ts';
+import type { DbKind } from '../../server/src/core/db.ts';
 import { percentile, type BenchContext } from './context.ts';
 import { Http1Client } from './lib/http1.ts';
 import type { TileJob, TileTimes } from './lib/tile-client.ts';
@@ -221,7 +222,7 @@ async function hotspotTiles(ctx: BenchContext, agent: http.Agent, token: string)
   await new Promise<void>((resolve) => floorServer.listen(0, '127.0.0.1', resolve));
   const floorUrl = `http://127.0.0.1:${(floorServer.address() as import('node:net').AddressInfo).port}`;
   const floorClient = Http1Client.fromUrl(floorUrl);
-  const child = await startTileClient(db.pool.options.connectionString!, baseUrl, floorUrl);
+  const child = await startTileClient(db.pool.options.connectionString!, kind, baseUrl, floorUrl);
   const rounds = Number(process.env.TILES_BENCH_HOTSPOT_ROUNDS ?? 3);
   for (let round = -2; round < 2 * rounds; round++) {
     const keep = round >= 0;
@@ -323,12 +324,12 @@ async function benchToken(ctx: BenchContext): Promise<string> {
 }
 
 /** lib/tile-client.ts in a process of its own (fork keeps tsx's loader), one tile job at a time. */
-async function startTileClient(dbUrl: string, baseUrl: string, floorUrl: string): Promise<{ tile(job: TileJob): Promise<TileTimes>; end(): Promise<void> }> {
+async function startTileClient(dbUrl: string, kind: DbKind, baseUrl: string, floorUrl: string): Promise<{ tile(job: TileJob): Promise<TileTimes>; end(): Promise<void> }> {
   const child = fork(new URL('./lib/tile-client.ts', import.meta.url).pathname, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let waiting: { resolve: (m: { type: string; times?: TileTimes; message?: string }) => void } | null = null;
   child.on('message', (m: { type: string; times?: TileTimes; message?: string }) => { const w = waiting; waiting = null; w?.resolve(m); });
   const ask = (m: unknown) => new Promise<{ type: string; times?: TileTimes; message?: string }>((resolve) => { waiting = { resolve }; child.send(m as never); });
-  const ready = await ask({ type: 'init', dbUrl, baseUrl, floorUrl });
+  const ready = await ask({ type: 'init', dbUrl, kind, baseUrl, floorUrl });
   if (ready.type !== 'ready') throw new Error(`tile client: ${ready.message}`);
   return {
     async tile(job) {

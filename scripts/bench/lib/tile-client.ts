@@ -9,6 +9,7 @@
  */
 import http from 'node:http';
 import pg from 'pg';
+import type { DbKind } from '../../../server/src/core/db.ts';
 import { Http1Client } from './http1.ts';
 
 /** One tile to time: the steps in the order given (the parent rotates them). */
@@ -28,7 +29,7 @@ export interface TileJob {
 
 export interface TileTimes { raw?: number; named?: number; http1?: number; node?: number; cached?: number; floor?: number; floorNamed?: number; status?: number }
 
-type Message = { type: 'init'; dbUrl: string; baseUrl: string; floorUrl: string } | { type: 'tile'; job: TileJob } | { type: 'end' };
+type Message = { type: 'init'; dbUrl: string; kind: DbKind; baseUrl: string; floorUrl: string } | { type: 'tile'; job: TileJob } | { type: 'end' };
 
 let client: pg.Client;
 let http1: Http1Client;
@@ -79,7 +80,9 @@ async function run(job: TileJob): Promise<TileTimes> {
 process.on('message', (m: Message) => {
   void (async () => {
     if (m.type === 'init') {
-      client = new pg.Client({ connectionString: m.dbUrl, application_name: 'wangge-bench-client' });
+      // The server's own session settings (core/db.ts: no JIT on a real server), so the raw query
+      // runs under the same settings as the endpoint's statement.
+      client = new pg.Client({ connectionString: m.dbUrl, application_name: 'wangge-bench-client', ...(m.kind === 'postgres' ? { options: '-c jit=off' } : {}) });
       await client.connect();
       http1 = Http1Client.fromUrl(m.baseUrl);
       floor = Http1Client.fromUrl(m.floorUrl);
