@@ -133,10 +133,14 @@ describe('OSM import: land use and the household estimate', () => {
       feature('way/22', { building: 'apartments', name: 'typed flats' }, rect(100, 50, 20, 20)),
       feature('way/23', { building: 'yes', name: 'outside any land use' }, rect(350, 350, 20, 20)),
     ];
+    const stages: string[] = [];
     const r = await importOsm(t.db, features, {
       jurisdiction: { name: uniq('landuse') }, tiers: [{ adminLevel: 8, name: '市', nameEn: 'Box' }, { name: '网格', nameEn: 'Grid' }],
       rule: { dwellingM2: 90, defaultLevels: 4 }, codePrefix: '990',
+      onProgress: (stage, done, total) => stages.push(`${stage} ${done}/${total}`),
     });
+    // The land-use areas are staged in batches with progress, like buildings and barriers.
+    expect(stages).toContain('landuse 2/2');
     const { rows } = await t.db.query<{ name: string; households: number; landuse: string | null }>(
       "SELECT attributes->>'name' AS name, households, attributes->>'landuse' AS landuse FROM households WHERE jurisdiction_id = $1 ORDER BY source_id", [r.jurisdictionId]);
     const held = Object.fromEntries(rows.map((row) => [row.name, row.households]));

@@ -95,7 +95,7 @@ export async function importOsm(db: Db, features: OsmFeature[], opts: OsmImportO
       await q.query('INSERT INTO tiers (jurisdiction_id, level, name, name_en) VALUES ($1, $2, $3, $4)', [jid, i + 1, t.name, t.nameEn]);
     }
     await insertBatches(q, 'buildings', sqlFile(import.meta.url, 'sql/insert-households.sql'), jid, buildings, progress);
-    await zeroUntypedInNonResidentialLanduse(q, jid, landuse, report);
+    await zeroUntypedInNonResidentialLanduse(q, jid, landuse, report, progress);
     await insertBatches(q, 'barriers', sqlFile(import.meta.url, 'sql/insert-barriers.sql'), jid, barriers, progress);
     await insertBatches(q, 'basemap', sqlFile(import.meta.url, 'sql/insert-areas.sql'), jid, areas, progress);
 
@@ -130,11 +130,9 @@ async function insertBatches(q: Queryable, stage: string, sql: string, jid: numb
 }
 
 /** Untyped buildings standing in a non-residential land use house nobody (classify.ts says which uses). */
-async function zeroUntypedInNonResidentialLanduse(q: Queryable, jid: number, landuse: object[], report: OsmImportReport): Promise<void> {
-  await q.query('CREATE TEMP TABLE osm_landuse (landuse text, geom geometry) ON COMMIT DROP');
-  for (let i = 0; i < landuse.length; i += BATCH) {
-    await q.query(sqlFile(import.meta.url, 'sql/insert-landuse.sql'), [JSON.stringify(landuse.slice(i, i + BATCH))]);
-  }
+async function zeroUntypedInNonResidentialLanduse(q: Queryable, jid: number, landuse: object[], report: OsmImportReport, progress: (stage: string, done: number, total: number) => void): Promise<void> {
+  await q.query('CREATE TEMP TABLE osm_landuse (jurisdiction_id int, landuse text, geom geometry) ON COMMIT DROP');
+  await insertBatches(q, 'landuse', sqlFile(import.meta.url, 'sql/insert-landuse.sql'), jid, landuse, progress);
   await q.query('CREATE INDEX ON osm_landuse USING gist (geom)');
   await q.query('ANALYZE osm_landuse');
   const { rows } = await q.query<{ n: number }>(sqlFile(import.meta.url, 'sql/zero-untyped-in-landuse.sql'), [jid]);

@@ -6,9 +6,9 @@
 WITH hit AS (
   SELECT DISTINCT ON (h.id) h.id, l.landuse
     FROM households h
-    JOIN osm_landuse l ON l.landuse <> 'residential' AND ST_Intersects(l.geom, h.pt)
+    JOIN osm_landuse l ON l.jurisdiction_id = $1 AND l.landuse <> 'residential' AND ST_Intersects(l.geom, h.pt)
    WHERE h.jurisdiction_id = $1 AND h.households > 0 AND h.attributes->>'building' = 'yes'
-     AND NOT EXISTS (SELECT 1 FROM osm_landuse r WHERE r.landuse = 'residential' AND ST_Intersects(r.geom, h.pt))
+     AND NOT EXISTS (SELECT 1 FROM osm_landuse r WHERE r.jurisdiction_id = $1 AND r.landuse = 'residential' AND ST_Intersects(r.geom, h.pt))
    ORDER BY h.id, l.landuse
 ), done AS (
   UPDATE households h
