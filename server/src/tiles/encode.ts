@@ -151,24 +151,62 @@ function record(ring: Float64Array, runs: Float64Array, z: number, ms: number): 
   runs[z]++;
 }
 
+/**
+ * PostgreSQL plans a named statement afresh for its first five runs on a connection (plancache.c)
+ * and only then may keep a generic plan, so those runs cost what an unnamed one does plus the
+ * parse: not what the name buys. They are run but not compared — counted, they made the first
+ * named runs of a zoom look slow and the statement ran unnamed until probes corrected it (the
+ * bench's first 15 timed hot-spot tiles, 2026-12-01: all unnamed, 1.4x slower that way).
+ */
+export const CUSTOM_PLAN_RUNS = 5;
+/** Per pooled connection (pg-pool hands out the same client object), named runs per statement name. */
+const namedRunsOn = new WeakMap<pg.PoolClient, Map<string, number>>();
+
+/** A named run on a pooled connection, and whether that connection is past its custom plans for the statement. */
+async function runNamed<R extends pg.QueryResultRow>(pool: pg.Pool, name: string, sql: string, params: unknown[]): Promise<{ result: pg.QueryResult<R>; warm: boolean }> {
+  const client = await pool.connect();
+  let runs = namedRunsOn.get(client);
+  if (runs === undefined) namedRunsOn.set(client, runs = new Map());
+  const n = (runs.get(name) ?? 0) + 1;
+  runs.set(name, n);
+  try {
+    const result = await client.query<R>({ name, text: sql, values: params });
+    client.release();
+    return { result, warm: n > CUSTOM_PLAN_RUNS };
+  } catch (err) {
+    // As pool.query does: a connection that failed a statement is not handed out again.
+    client.release(err as Error);
+    throw err;
+  }
+}
+
 async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind: DbKind, sql: string, params: unknown[], z: number): Promise<pg.QueryResult<R>> {
   // Inside a transaction (a bare Queryable, no pool) statements run unnamed.
   const pool = (q as Partial<Db>).pool;
   const stats = tileStats(sql);
   const before = stats.ms[z];
   const qualifies = pool !== undefined && before >= 0 && (stats.bytes[z] < PREPARED_BELOW_BYTES || before < PREPARED_BELOW_MS[kind]);
-  // A qualifying statement runs named JUDGE_AFTER times, then unnamed JUDGE_AFTER times, then the
-  // quicker way (named unless over NAMED_SLOWER_BY × unnamed), the other way every PROBE_EVERY-th run.
+  // A qualifying statement runs named until JUDGE_AFTER warm named runs are measured, then unnamed
+  // JUDGE_AFTER times, then the quicker way (named unless over NAMED_SLOWER_BY × unnamed), the
+  // other way every PROBE_EVERY-th run.
   let named = qualifies && (stats.namedRuns[z] < JUDGE_AFTER
     || (stats.unnamedRuns[z] >= JUDGE_AFTER
       && !(median(stats.named, stats.namedRuns[z], z) > median(stats.unnamed, stats.unnamedRuns[z], z) * NAMED_SLOWER_BY)));
   if (qualifies && ++stats.runs[z] % PROBE_EVERY === 0) named = !named;
   const t0 = performance.now();
-  const r = named ? await pool!.query<R>({ name: statementName(sql), text: sql, values: params }) : await q.query<R>(sql, params);
+  let r: pg.QueryResult<R>;
+  let compared = qualifies;
+  if (named) {
+    const run = await runNamed<R>(pool!, statementName(sql), sql, params);
+    r = run.result;
+    compared &&= run.warm;
+  } else {
+    r = await q.query<R>(sql, params);
+  }
   const ms = performance.now() - t0;
   stats.ms[z] = smooth(before, ms);
   // Only runs of qualifying statements are compared (a first run is cold: not a fair unnamed time).
-  if (qualifies) {
+  if (compared) {
     if (named) record(stats.named, stats.namedRuns, z, ms); else record(stats.unnamed, stats.unnamedRuns, z, ms);
   }
   return r;
