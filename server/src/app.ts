@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -56,9 +55,6 @@ export async function build({ config, db, logger, serveClient = true, events }: 
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
-  await app.register(fastifyMultipart, {
-    limits: { fileSize: Math.round(config.WANGGE_UPLOAD_LIMIT_MB * 1024 * 1024), files: 10, fields: 50 },
-  });
   registerErrorHandlers(app);
   registerAuth(app, tokens);
 

@@ -25,3 +25,22 @@ describe('values past what PostgreSQL holds (probe of 2026-12-01)', () => {
     expect(outOfRangeEcho({ code: '22012', message: 'division by zero' }, 'x')).toBeNull();
   });
 });
+
+describe('multipart bodies only where uploads are taken (core/uploads.ts)', () => {
+  const boundary = 'wangge-boundary';
+  const payload = `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nleak\r\n--${boundary}--\r\n`;
+  const headers = { ...{ 'content-type': `multipart/form-data; boundary=${boundary}` } };
+
+  it('answers 415 unsupported_media_type for a multipart body sent to a JSON route, and writes nothing', async () => {
+    const before = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents')).rows[0].n;
+    const res = await t.app.inject({ method: 'POST', url: '/api/incidents', headers: { ...bearer(admin), ...headers }, payload });
+    expect([res.statusCode, errorCode(res)], res.body).toEqual([415, 'unsupported_media_type']);
+    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents')).rows[0].n).toBe(before);
+  });
+
+  it('still reads multipart where an upload route takes it (a file part is asked for)', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/imports', headers: { ...bearer(admin), ...headers }, payload });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(errorCode(res)).not.toBe('unsupported_media_type');
+  });
+});

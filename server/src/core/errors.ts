@@ -47,7 +47,7 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     }
     const echoed = outOfRangeEcho(err as { code?: string; message?: string }, `${request.url} ${typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? null)}`);
     if (echoed) return reply.status(400).send(body(echoed.code, echoed.message, echoed.details));
-    if (isMalformedMultipart(err, request.isMultipart())) {
+    if (isMalformedMultipart(err, /^multipart\//i.test(request.headers['content-type'] ?? ''))) {
       return reply.status(400).send(body('malformed_multipart', `The multipart/form-data body could not be read (${err.message}); send it whole, with the boundary its Content-Type names`));
     }
     const status = (err as FastifyError).statusCode ?? 500;

@@ -5,6 +5,7 @@ import { parseLanduseList } from '../osm/classify.ts';
 import { parseCrs } from './crs.ts';
 import { assertPbf, readFile, runImport, type ImportKind, type ImportOptions, type OsmJobOptions } from './import-job.ts';
 import { anyObject, errorRef } from './schemas.ts';
+import { registerUploads } from '../core/uploads.ts';
 
 const FIELD_NAMES = ['codeField', 'nameField', 'nameEnField', 'parentField', 'householdsField', 'populationField', 'kindField', 'classField', 'wktField', 'lngField', 'latField', 'layer'] as const;
 const KNOWN = new Set<string>(['kind', 'jurisdiction', 'tier', 'parent', 'crs', 'onReject', 'acceptWarnings', 'replaceChildren', 'category', 'timeZone', 'status', 'name', 'nameEn', 'tiers', 'codePrefix', 'householdsMin', 'householdsMax', 'minBuildingShare', 'nonResidentialLanduse', ...FIELD_NAMES]);
@@ -83,6 +84,7 @@ function landuseField(v: string | undefined): string[] | undefined {
 
 
 export default async function importRoutes(app: FastifyInstance): Promise<void> {
+  await registerUploads(app);
   const { db } = app.wangge;
 
   app.post('/api/imports', {

@@ -15,7 +15,8 @@ const gridsRoutes: FastifyPluginAsync = async (app) => {
   await readRoutes(app);
   await editRoutes(app);
   await locateRoutes(app);
-  await importRoutes(app);
+  // Its own scope: multipart (core/uploads.ts) for the upload route only.
+  await app.register(importRoutes);
 };
 
 export default gridsRoutes;

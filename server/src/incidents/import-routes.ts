@@ -6,6 +6,7 @@ import { badRequest, HttpError, notFound } from '../core/errors.ts';
 import { isTimeZone } from './calendar.ts';
 import { importCsv, importGeoJson, type ImportOptions, type ImportReport } from './import.ts';
 import { loadSettings } from './settings.ts';
+import { registerUploads } from '../core/uploads.ts';
 
 interface Query { jurisdictionId?: number; category?: string; timeZone?: string; status: 'closed' | 'reported'; skipInvalid: boolean; format?: 'csv' | 'geojson' }
 
@@ -18,6 +19,7 @@ const tooLarge = (name: string | undefined, mb: number) =>
   new HttpError(413, 'file_too_large', `${name || 'The file'} is larger than the upload limit of ${mb} MB (WANGGE_UPLOAD_LIMIT_MB); split it or raise the limit`, { limitMb: mb });
 
 export default async function importRoutes(app: FastifyInstance): Promise<void> {
+  await registerUploads(app);
   const { db, events, config } = app.wangge;
   const limit = Math.round(config.WANGGE_UPLOAD_LIMIT_MB * 1024 * 1024);
   // A CSV body is handed on as the raw stream: it is parsed as it arrives, never held whole.

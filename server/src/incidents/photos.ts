@@ -8,6 +8,7 @@ import { badRequest, HttpError, notFound, unprocessable } from '../core/errors.t
 import { clock } from './clock.ts';
 import { appendHistory, getIncidentRow } from './repository.ts';
 import { idParams } from './schemas.ts';
+import { registerUploads } from '../core/uploads.ts';
 
 /** Photos larger than this are refused (413), whatever the server's general upload limit. */
 export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
@@ -48,6 +49,7 @@ export async function photoList(q: Queryable, incidentId: number): Promise<{ id:
 }
 
 export default async function photoRoutes(app: FastifyInstance): Promise<void> {
+  await registerUploads(app);
   const { db, config } = app.wangge;
   // Files live under the data directory by content hash; names never come from the client.
   const root = path.join(config.WANGGE_DATA_DIR, 'incident-photos');
