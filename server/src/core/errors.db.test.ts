@@ -29,7 +29,7 @@ describe('values past what PostgreSQL holds (probe of 2026-12-01)', () => {
 describe('multipart bodies only where uploads are taken (core/uploads.ts)', () => {
   const boundary = 'wangge-boundary';
   const payload = `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nleak\r\n--${boundary}--\r\n`;
-  const headers = { ...{ 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  const headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
 
   it('answers 415 unsupported_media_type for a multipart body sent to a JSON route, and writes nothing', async () => {
     const before = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents')).rows[0].n;

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
  * multipart/form-data for the routes of one plugin scope (call it inside the plugin that takes
  * uploads). @fastify/multipart adds an async onRequest hook, a 'close' listener and an async
  * onResponse hook to every request of its scope; registered for the whole app, every tile and
- * every wall poll paid for them (docs/tiles.md, 2026-12-01 11:00). Elsewhere a multipart body is
+ * every wall poll paid for them (docs/tiles.md, 2026-12-01 10:40). Elsewhere a multipart body is
  * 415 unsupported_media_type.
  */
 export async function registerUploads(app: FastifyInstance): Promise<void> {

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { bearerSecurity, requireRole } from '../core/auth.ts';
 import { badRequest, HttpError, notFound } from '../core/errors.ts';
+import { registerUploads } from '../core/uploads.ts';
 import { parseLanduseList } from '../osm/classify.ts';
 import { parseCrs } from './crs.ts';
 import { assertPbf, readFile, runImport, type ImportKind, type ImportOptions, type OsmJobOptions } from './import-job.ts';
 import { anyObject, errorRef } from './schemas.ts';
-import { registerUploads } from '../core/uploads.ts';
 
 const FIELD_NAMES = ['codeField', 'nameField', 'nameEnField', 'parentField', 'householdsField', 'populationField', 'kindField', 'classField', 'wktField', 'lngField', 'latField', 'layer'] as const;
 const KNOWN = new Set<string>(['kind', 'jurisdiction', 'tier', 'parent', 'crs', 'onReject', 'acceptWarnings', 'replaceChildren', 'category', 'timeZone', 'status', 'name', 'nameEn', 'tiers', 'codePrefix', 'householdsMin', 'householdsMax', 'minBuildingShare', 'nonResidentialLanduse', ...FIELD_NAMES]);

@@ -3,10 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { audit } from '../core/audit.ts';
 import { bearerSecurity, requireRole } from '../core/auth.ts';
 import { badRequest, HttpError, notFound } from '../core/errors.ts';
+import { registerUploads } from '../core/uploads.ts';
 import { isTimeZone } from './calendar.ts';
 import { importCsv, importGeoJson, type ImportOptions, type ImportReport } from './import.ts';
 import { loadSettings } from './settings.ts';
-import { registerUploads } from '../core/uploads.ts';
 
 interface Query { jurisdictionId?: number; category?: string; timeZone?: string; status: 'closed' | 'reported'; skipInvalid: boolean; format?: 'csv' | 'geojson' }
 

@@ -5,10 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { bearerSecurity, requireRole } from '../core/auth.ts';
 import type { Queryable } from '../core/db.ts';
 import { badRequest, HttpError, notFound, unprocessable } from '../core/errors.ts';
+import { registerUploads } from '../core/uploads.ts';
 import { clock } from './clock.ts';
 import { appendHistory, getIncidentRow } from './repository.ts';
 import { idParams } from './schemas.ts';
-import { registerUploads } from '../core/uploads.ts';
 
 /** Photos larger than this are refused (413), whatever the server's general upload limit. */
 export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
