@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -25,10 +25,20 @@ export interface BuildOptions {
   events?: EventBus;
 }
 
+/** `/tiles/{tileset}/{z}/{x}/{y}.mvt`, with or without a query. */
+export function isVectorTileUrl(url: string | undefined): boolean {
+  return url !== undefined && url.startsWith('/tiles/') && /\.mvt(\?|$)/.test(url);
+}
+
 /** Boot order: core plugins (docs, parsers, errors, auth) → features → client and fallbacks. */
 export async function build({ config, db, logger, serveClient = true, events }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.LOG_LEVEL },
+    // A map view asks for dozens of tiles a second: no "incoming"/"completed" lines for vector
+    // tiles (our error handler still logs their failures). Said here rather than as the route's
+    // logLevel: a route level makes pino rebuild every log method of each request's child logger,
+    // ≈ 40 µs a tile on this machine (docs/tiles.md, 2026-12-01 10:40).
+    logController: new LogController({ disableRequestLogging: (req: { url?: string }) => isVectorTileUrl(req.url) }),
     bodyLimit: Math.round(config.WANGGE_BODY_LIMIT_MB * 1024 * 1024),
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : crypto.randomUUID()),
     ajv: {

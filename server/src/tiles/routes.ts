@@ -77,8 +77,7 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Params: { tileset: string; z: number; x: number; y: number }; Querystring: { v?: string } & FilterQs }>('/tiles/:tileset/:z/:x/:y.mvt', {
-    // A map view asks for dozens of tiles a second: no request log lines for them (errors are still logged).
-    logLevel: 'warn',
+    // No request log lines for tiles: app.ts's logController (a route logLevel would cost every tile a logger rebuild).
     schema: {
       tags: ['tiles'],
       summary: 'One Mapbox Vector Tile (ETag; immutable when ?v= is the current version)',
