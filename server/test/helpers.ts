@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
-import { build } from '../src/app.ts';
+import { build, type BuildOptions } from '../src/app.ts';
 import { hashPassword, type Role } from '../src/core/auth.ts';
 import { loadConfig, type Config } from '../src/core/config.ts';
 import { createPoolDb, type Db, type DbKind } from '../src/core/db.ts';
@@ -26,11 +26,11 @@ export interface TestApp {
  * share that database: create your own jurisdiction/data with unique names (uniq()) and never
  * assume tables are empty.
  */
-export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function testApp(overrides: Partial<Config> = {}, logger: BuildOptions['logger'] = false): Promise<TestApp> {
   const kind = inject('dbKind');
   const db = createPoolDb(inject('dbUrl'), kind, 4);
   const config = loadConfig({}, { LOG_LEVEL: 'silent', WANGGE_DATA_DIR: 'data/test', ...overrides });
-  const app = await build({ config, db, logger: false, serveClient: false });
+  const app = await build({ config, db, logger, serveClient: false });
   await app.ready();
   return { app, db, config, kind, async close() { await app.close(); await db.close(); } };
 }

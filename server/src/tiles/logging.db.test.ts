@@ -1,12 +1,10 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { build, isVectorTileUrl } from '../app.ts';
-import { loadConfig } from '../core/config.ts';
-import { createPoolDb, type Db } from '../core/db.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../../test/helpers.ts';
+import { isVectorTileUrl } from '../app.ts';
 
 /** The app as production builds it (a pino logger at info), its log lines caught. */
-let app: Awaited<ReturnType<typeof build>>;
-let db: Db;
+let t: TestApp;
 const lines: { msg?: string; req?: { url?: string }; reqId?: string }[] = [];
 const stream = new Writable({
   write(chunk: Buffer, _encoding, done) {
@@ -15,18 +13,13 @@ const stream = new Writable({
   },
 });
 
-beforeAll(async () => {
-  db = createPoolDb(inject('dbUrl'), inject('dbKind'), 2);
-  const config = loadConfig({}, { LOG_LEVEL: 'info', WANGGE_DATA_DIR: 'data/test' });
-  app = await build({ config, db, logger: { level: 'info', stream }, serveClient: false });
-  await app.ready();
-});
-afterAll(async () => { await app?.close(); await db?.close(); });
+beforeAll(async () => { t = await testApp({ LOG_LEVEL: 'info' }, { level: 'info', stream }); });
+afterAll(async () => { await t?.close(); });
 
 describe('request log lines', () => {
   it('are written for API calls and TileJSON, not for vector tiles (a map asks for dozens a second)', async () => {
     for (const url of ['/api/health', '/tiles/basemap.json', '/tiles/basemap/14/8529/5974.mvt', '/tiles/basemap/14/8529/5975.mvt?v=1.2']) {
-      expect((await app.inject({ method: 'GET', url })).statusCode, url).toBeLessThan(300);
+      expect((await t.app.inject({ method: 'GET', url })).statusCode, url).toBeLessThan(300);
     }
     const logged = (msg: string) => lines.filter((l) => l.msg === msg).map((l) => l.req?.url ?? l.reqId);
     expect(logged('incoming request')).toEqual(['/api/health', '/tiles/basemap.json']);
