@@ -8,9 +8,11 @@ import { CUSTOM_PLAN_RUNS, NAMED_SLOWER_BY, PREPARED_BELOW_BYTES, PROBE_EVERY, r
  */
 function fakeDb(bytes: () => number, connections = 1): Db & { sent: ('named' | 'unnamed')[]; names: string[]; named: (config: { name: string }, runsOnConnection: number) => Promise<unknown> } {
   const answer = async () => ({ rows: [{ tile: Buffer.alloc(bytes()), truncated: false, features: 1, version: '1.1.1' }] }) as never;
+  // Callbacks, as encode.ts's runNamed calls pg's pool and client.
+  type Done = (err: Error | null, result?: unknown) => void;
   const clients = Array.from({ length: connections }, () => {
     let runs = 0;
-    return { query: (config: { name: string }) => db.named(config, ++runs), release: () => undefined };
+    return { query: (config: { name: string }, done: Done) => { db.named(config, ++runs).then((r) => done(null, r), done); }, release: () => undefined };
   });
   let turn = 0;
   const db = {
@@ -18,7 +20,7 @@ function fakeDb(bytes: () => number, connections = 1): Db & { sent: ('named' | '
     sent: [] as ('named' | 'unnamed')[],
     names: [] as string[],
     named: async (config: { name: string }, _runsOnConnection: number): Promise<unknown> => { db.sent.push('named'); db.names.push(config.name); return answer(); },
-    pool: { connect: async () => clients[turn++ % clients.length] },
+    pool: { connect: (done: (err: Error | undefined, client: unknown, release: () => void) => void) => { const c = clients[turn++ % clients.length]; done(undefined, c, c.release); } },
     query: async () => { db.sent.push('unnamed'); return answer(); },
     tx: async () => { throw new Error('not used'); },
     close: async () => undefined,
