@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -10,6 +9,7 @@ import type { Db } from './core/db.ts';
 import { registerAuth, TokenStore } from './core/auth.ts';
 import { errorSchema, registerErrorHandlers } from './core/errors.ts';
 import { EventBus } from './core/events.ts';
+import { requestIdOf, serverWithFastPaths, type FastPath } from './core/fast-path.ts';
 import './core/context.ts';
 import { features } from './features.ts';
 
@@ -32,7 +32,10 @@ export function isVectorTileUrl(url: string | undefined): boolean {
 
 /** Boot order: core plugins (docs, parsers, errors, auth) → features → client and fallbacks. */
 export async function build({ config, db, logger, serveClient = true, events }: BuildOptions): Promise<FastifyInstance> {
+  // Requests some feature answers before Fastify (tiles: server/src/tiles/fast-path.ts).
+  const fastPaths: FastPath[] = [];
   const app = Fastify({
+    serverFactory: serverWithFastPaths(fastPaths),
     logger: logger ?? { level: config.LOG_LEVEL },
     // A map view asks for dozens of tiles a second: no "incoming"/"completed" lines for vector
     // tiles (our error handler still logs their failures). Said here rather than as the route's
@@ -40,14 +43,14 @@ export async function build({ config, db, logger, serveClient = true, events }: 
     // ≈ 15 µs of the 40 µs a logger adds to a tile here (docs/tiles.md, 2026-12-01 10:40).
     logController: new LogController({ disableRequestLogging: (req: { url?: string }) => isVectorTileUrl(req.url) }),
     bodyLimit: Math.round(config.WANGGE_BODY_LIMIT_MB * 1024 * 1024),
-    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : crypto.randomUUID()),
+    genReqId: requestIdOf,
     ajv: {
       // Unknown properties are an error the client should hear about, not something to drop.
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
   });
   const tokens = new TokenStore(db, config.WANGGE_TOKEN_TTL_HOURS);
-  app.decorate('wangge', { config, db, tokens, events: events ?? new EventBus() });
+  app.decorate('wangge', { config, db, tokens, events: events ?? new EventBus(), fastPaths });
   // Set as the request arrives, where it stays for whatever answer follows (errors and 404s
   // included): an async onSend hook did the same on every request at the cost of one more
   // promise in the chain (docs/tiles.md, the fixed cost of a tile).

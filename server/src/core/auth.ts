@@ -121,14 +121,16 @@ export class TokenStore {
 /** The bearer token of a request: the Authorization header, or `access_token` in the query
  * for clients that cannot set headers (EventSource, an <img> of a tile, a kiosk URL). */
 export function bearerToken(request: FastifyRequest): string | null {
-  const header = request.headers.authorization;
-  if (header) {
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
+  return bearerTokenOf(request.headers.authorization, (request.query as Record<string, unknown> | undefined)?.access_token);
+}
+
+/** bearerToken from the Authorization header and the access_token query parameter as given. */
+export function bearerTokenOf(authorization: string | undefined, accessToken: unknown): string | null {
+  if (authorization) {
+    const m = /^Bearer\s+(\S+)$/i.exec(authorization);
     return m ? m[1] : null;
   }
-  const q = request.query as Record<string, unknown> | undefined;
-  const t = q?.access_token;
-  return typeof t === 'string' && t.length > 0 ? t : null;
+  return typeof accessToken === 'string' && accessToken.length > 0 ? accessToken : null;
 }
 
 export function registerAuth(app: FastifyInstance, tokens: TokenStore): void {

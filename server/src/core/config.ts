@@ -17,6 +17,7 @@ export interface Config {
   WANGGE_TOKEN_TTL_HOURS: number;
   WANGGE_TILE_CACHE_MB: number;
   WANGGE_TILE_FEATURE_CAP: number;
+  WANGGE_TILE_FAST_PATH: boolean;
   LOG_LEVEL: string;
 }
 
@@ -41,6 +42,8 @@ const schema = {
     WANGGE_TILE_CACHE_MB: { type: 'number', minimum: 0, default: 128 },
     // Features per tile at most; a tile that would hold more is cut and says so in a header.
     WANGGE_TILE_FEATURE_CAP: { type: 'integer', minimum: 1, default: 50000 },
+    // Plain tile GETs answered before Fastify (server/src/tiles/fast-path.ts); false sends them all through the route.
+    WANGGE_TILE_FAST_PATH: { type: 'boolean', default: true },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
   },
 } as const;

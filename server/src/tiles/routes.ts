@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TileFilter } from '../hotspots/tileset.ts';
 import { checkAccess, checkCategory, TileAnswerer, tileFilter, tileset, type FilterQs } from './answer.ts';
+import { tileFastPath } from './fast-path.ts';
 import { TILESETS } from './tilesets.ts';
 import { LayerVersions, watchVersions } from './versions.ts';
 
@@ -18,6 +19,12 @@ export default async function tilesRoutes(app: FastifyInstance): Promise<void> {
   });
   app.addHook('onClose', async () => { unsubscribe(); await stopWatching(); });
   const answerer = new TileAnswerer(db, config, versions);
+  if (config.WANGGE_TILE_FAST_PATH) {
+    let open = true;
+    // Closing, Fastify answers 503 to new requests: so does the route once the fast path stands aside.
+    app.addHook('preClose', (done) => { open = false; done(); });
+    app.wangge.fastPaths.push(tileFastPath(answerer, app.wangge.tokens, () => open));
+  }
 
   app.get('/tiles', {
     schema: {
