@@ -29,6 +29,7 @@ import { encodeRows, statementName, tileParams, tileSql } from '../../server/src
 import type { TileRow } from '../../server/src/tiles/mvt-writer.ts';
 import { TILESETS } from '../../server/src/tiles/tilesets.ts';
 import type { DbKind } from '../../server/src/core/db.ts';
+import { mulberry32 } from '../../server/src/core/random.ts';
 import { percentile, type BenchContext } from './context.ts';
 import { Http1Client } from './lib/http1.ts';
 import type { TileJob, TileTimes } from './lib/tile-client.ts';
@@ -40,6 +41,23 @@ const RUNS = Number(process.env.TILES_BENCH_RUNS ?? 45);
 const WARMUP = Number(process.env.TILES_BENCH_WARMUP ?? 8);
 /** TILES_BENCH_ONLY=hotspots: the hot-spot tiles alone (no map tile table, no cached run). */
 const HOTSPOTS_ONLY = process.env.TILES_BENCH_ONLY === 'hotspots';
+
+/**
+ * The order of a tile's steps: a fresh (seeded) permutation per tile. Rotating one fixed order
+ * kept each step after the same neighbour, and what ran just before decides how warm the server
+ * process is: from a separate process, the endpoint always came after the client's two raw
+ * queries (the server idle ≈ 1 ms) and the floor server right after the endpoint (the server
+ * busy), which cost the endpoint ≈ 0.1 ms that the floor never paid (docs/tiles.md, 2026-12-01 13:00).
+ */
+const nextRandom = mulberry32(20261201);
+function shuffled<T>(steps: readonly T[]): T[] {
+  const out = [...steps];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(nextRandom() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
 
 function tileOf(lng: number, lat: number, z: number): [number, number, number] {
   const n = 2 ** z;
@@ -129,7 +147,7 @@ export default async function tilesBench(ctx: BenchContext): Promise<void> {
           bytes = r.body.length;
         },
       ];
-      for (let k = 0; k < steps.length; k++) await steps[(i + WARMUP + k) % steps.length]();
+      for (const step of shuffled(steps)) await step();
     }
     const p50 = (a: number[]) => percentile([...a].sort((a1, b1) => a1 - b1), 50);
     const [e, b, p, n, c] = [p50(endpoint), p50(bare), p50(prepared), p50(viaNodeHttp), p50(cached)];
@@ -241,7 +259,7 @@ async function hotspotTiles(ctx: BenchContext, agent: http.Agent, token: string)
         const floorPath = `/?x=${x}&y=${y}`;
         if (separate) {
           const order: TileJob['steps'] = ['raw', 'named', k % 2 ? 'node' : 'http1', 'floor', 'floorNamed'];
-          const r = await child.tile({ path, floorPath, sql, name, params, steps: order.map((_, s) => order[(k + s) % order.length]) });
+          const r = await child.tile({ path, floorPath, sql, name, params, steps: shuffled(order) });
           if (r.status !== 200 && r.status !== 204) throw new Error(`hotspots ${z}/${x}/${y}: status ${r.status}`);
           if (keep) {
             sep.raw.push(r.raw!);
@@ -268,7 +286,7 @@ async function hotspotTiles(ctx: BenchContext, agent: http.Agent, token: string)
           async () => { const f0 = performance.now(); await floorClient.get(`${floorPath}&named=0`); if (keep) floor.push(performance.now() - f0); },
           async () => { const f0 = performance.now(); await floorClient.get(`${floorPath}&named=1`); if (keep) floorNamed.push(performance.now() - f0); },
         ];
-        for (let s = 0; s < steps.length; s++) await steps[(k + s) % steps.length]();
+        for (const step of shuffled(steps)) await step();
         k++;
       }
     }
