@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { Db, Queryable, DbKind } from '../core/db.ts';
 import { sqlFile } from '../core/db.ts';
+import { mulberry32 } from '../core/random.ts';
 import { writeMvt, type TileRow } from './mvt-writer.ts';
 
 export const EXTENT = 4096;
@@ -93,68 +94,101 @@ export const PREPARED_BELOW_MS: Record<DbKind, number> = { postgres: 8, embedded
 export const PREPARED_BELOW_BYTES = 32 * 1024;
 /**
  * A statement that qualifies for a name still runs unnamed when, measured, its named runs are
- * slower than its unnamed ones (NAMED_SLOWER_BY, judged after JUDGE_AFTER runs each way): a generic plan can be the worse one — the
- * embedded PostGIS ran the hot-spot tile statement named in 1.8–3.5 ms and unnamed in 0.9–2.4 ms
- * (docs/tiles.md). Every PROBE_EVERY-th run of a qualifying statement takes the other way, so
- * both times stay current as load and data change. The two are compared by the medians of their
- * last WINDOW runs: smoothed means (as before 2026-12-01) let one slow run flip the choice, and
- * a wrong choice then stood until probes corrected it — measured inside the endpoint, the
- * embedded hot-spot statement ran named in 228 of 400 tiles though 1.4× slower that way, and on
- * PostgreSQL unnamed in 212 of 600 though 1.1× slower. Simulated with those times and ±35 %
- * noise (1 run in 20 twice as slow), the slower way ran 23 % and 24 % of the time with smoothed
- * means, 11 % and 12 % with medians of 5 (6 % when one way is 1.8× the other: the probes alone).
- * The runs compared are of different tiles of one zoom, which differ more than the two ways do
- * (hot-spot tiles around one place: 0.25–1.6 ms each on PostgreSQL, 1–15 ms embedded), so with
- * medians of 5 a few heavy tiles in a row still tipped the choice: on PostgreSQL the hot-spot
- * statement ran unnamed in 76 of 330 endpoint tiles though 1.27× slower that way (2026-12-01,
- * 03:20), 29 % in encode.test.ts's simulation of those tiles. Medians of the last 15 runs each
- * way: 6 % there (the probes alone), and in the endpoint 1.21–1.22× the raw query instead of
- * 1.30–1.37× (docs/tiles.md). The cost is a slower turn when the quicker way changes (up to
- * ≈ 8 probes, 128 runs of that zoom).
+ * slower than its unnamed ones by over NAMED_SLOWER_BY: a generic plan can be the worse one — the
+ * embedded PostGIS ran the hot-spot tile statement named in 1.1–1.3 ms and unnamed in 0.7–0.9 ms
+ * (docs/tiles.md). Once judged, about one run in PROBE_EVERY (at random) takes the other way, so
+ * both stay measured as load and data change.
+ *
+ * The two ways are compared on like tiles, because the tiles of one zoom differ more than the ways
+ * do (hot-spot tiles around one place: 0.25–1.6 ms each on PostgreSQL, 0.7–2.5 ms embedded): each
+ * run whose tile last ran the other way makes a pair — the same tile both ways, as when a map
+ * asks its tiles again after an edit — and otherwise a run after a run of the other way pairs
+ * with it (neighbouring tiles). The choice follows the trimmed mean of the last WINDOW pairs'
+ * log(unnamed ÷ named). Before 2026-12-01 13:00 each way's median over its own last runs was
+ * compared: with probes every 16th run and tiles asked in a fixed round (a wall, the bench), the
+ * probes kept landing on the same few tiles, and the embedded hot-spot statement ran named in 40 %
+ * of the bench's tiles though 1.5× slower that way (95 % in encode.test.ts's worst case).
  */
 export const NAMED_SLOWER_BY = 1.1;
 export const PROBE_EVERY = 16;
 export const WINDOW = 15;
+/** Pairs made before the ways are judged; until then they alternate. */
+const JUDGE_AFTER = 4;
+/** Tiles whose last run is remembered, per statement (then forgotten all at once). */
+const TILES_REMEMBERED = 4096;
 /**
- * Per statement text, per zoom: the smoothed time (ms), the last tile's size (bytes), the last
- * WINDOW times of its named and unnamed runs (rings, zoom z at z × WINDOW) and its run counts.
+ * Per statement text: per zoom the smoothed time (ms), the last tile's size (bytes), the last
+ * WINDOW pairs' log(unnamed ÷ named) (a ring, zoom z at z × WINDOW) and their count, the way and
+ * time of the last compared run; per tile the way and time of its last compared run.
  */
-interface TileStats { ms: Float64Array; bytes: Float64Array; named: Float64Array; unnamed: Float64Array; runs: Float64Array; namedRuns: Float64Array; unnamedRuns: Float64Array }
+interface TileStats {
+  ms: Float64Array;
+  bytes: Float64Array;
+  pairs: Float64Array;
+  pairCount: Float64Array;
+  /** 0 none yet, 1 named, 2 unnamed. */
+  lastWay: Int8Array;
+  lastMs: Float64Array;
+  tiles: Map<number, number>;
+}
 const seen = new Map<string, TileStats>();
 
 function tileStats(sql: string): TileStats {
   let s = seen.get(sql);
   if (s === undefined) {
     const row = () => new Float64Array(23).fill(-1);
-    s = { ms: row(), bytes: row(), named: new Float64Array(23 * WINDOW), unnamed: new Float64Array(23 * WINDOW), runs: new Float64Array(23), namedRuns: new Float64Array(23), unnamedRuns: new Float64Array(23) };
+    s = { ms: row(), bytes: row(), pairs: new Float64Array(23 * WINDOW), pairCount: new Float64Array(23), lastWay: new Int8Array(23), lastMs: new Float64Array(23), tiles: new Map() };
     seen.set(sql, s);
   }
   return s;
 }
 
 const smooth = (before: number, ms: number, weight = 0.3) => (before < 0 ? ms : (1 - weight) * before + weight * ms);
-/** Named and unnamed runs measured before the two are compared. */
-const JUDGE_AFTER = 4;
+/** Seeded: the same runs go the same ways in every process (tests, benches). */
+const probeDraw = mulberry32(0x7113);
 const scratch = new Float64Array(WINDOW);
 
 /**
- * The median of the last (up to WINDOW) times of one way at zoom z: an insertion sort of at most
- * WINDOW numbers in place (two per tile request: a typed-array subarray and its sort cost more).
+ * The mean of the middle half of the last (up to WINDOW) pairs at zoom z, sorted in place by
+ * insertion (a typed-array subarray and its sort cost more on every tile request): a slow run
+ * moves it little, and pairs from a heavy and a light tile, which come in both orders, cancel.
  */
-function median(ring: Float64Array, runs: number, z: number): number {
-  const n = Math.min(runs, WINDOW);
+function middleMean(s: TileStats, z: number): number {
+  const n = Math.min(s.pairCount[z], WINDOW);
   for (let i = 0; i < n; i++) {
-    const v = ring[z * WINDOW + i];
+    const v = s.pairs[z * WINDOW + i];
     let j = i;
     while (j > 0 && scratch[j - 1] > v) { scratch[j] = scratch[j - 1]; j--; }
     scratch[j] = v;
   }
-  return n % 2 ? scratch[(n - 1) / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2;
+  const cut = Math.floor(n / 4);
+  let sum = 0;
+  for (let i = cut; i < n - cut; i++) sum += scratch[i];
+  return sum / (n - 2 * cut);
 }
 
-function record(ring: Float64Array, runs: Float64Array, z: number, ms: number): void {
-  ring[z * WINDOW + (runs[z] % WINDOW)] = ms;
-  runs[z]++;
+/** Whether a qualifying run at zoom z goes named: alternate until judged, then the quicker way but for the probes. */
+function chooseNamed(s: TileStats, z: number): boolean {
+  if (s.pairCount[z] < JUDGE_AFTER) return s.lastWay[z] !== 1;
+  const named = !(middleMean(s, z) < -Math.log(NAMED_SLOWER_BY));
+  return probeDraw() < 1 / PROBE_EVERY ? !named : named;
+}
+
+/** A compared run: paired with its tile's last run if that went the other way, else with the zoom's last run if that did. */
+function recordRun(s: TileStats, z: number, tileKey: number, named: boolean, ms: number): void {
+  const way = named ? 1 : 2;
+  const previous = s.tiles.get(tileKey);
+  const other = previous !== undefined ? (Math.sign(previous) === (named ? -1 : 1) ? Math.abs(previous) : -1)
+    : (s.lastWay[z] !== 0 && s.lastWay[z] !== way ? s.lastMs[z] : -1);
+  if (other > 0 && ms > 0) {
+    s.pairs[z * WINDOW + (s.pairCount[z] % WINDOW)] = named ? Math.log(other / ms) : Math.log(ms / other);
+    s.pairCount[z]++;
+  }
+  if (s.tiles.size >= TILES_REMEMBERED) s.tiles.clear();
+  // The sign keeps the way: + named, - unnamed.
+  s.tiles.set(tileKey, named ? ms : -ms);
+  s.lastWay[z] = way;
+  s.lastMs[z] = ms;
 }
 
 /**
@@ -191,19 +225,14 @@ function runNamed<R extends pg.QueryResultRow>(pool: pg.Pool, name: string, sql:
   });
 }
 
-async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind: DbKind, sql: string, params: unknown[], z: number): Promise<pg.QueryResult<R>> {
+async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind: DbKind, sql: string, params: unknown[], tile: { z: number; x: number; y: number }): Promise<pg.QueryResult<R>> {
+  const { z } = tile;
   // Inside a transaction (a bare Queryable, no pool) statements run unnamed.
   const pool = (q as Partial<Db>).pool;
   const stats = tileStats(sql);
   const before = stats.ms[z];
   const qualifies = pool !== undefined && before >= 0 && (stats.bytes[z] < PREPARED_BELOW_BYTES || before < PREPARED_BELOW_MS[kind]);
-  // A qualifying statement runs named until JUDGE_AFTER warm named runs are measured, then unnamed
-  // JUDGE_AFTER times, then the quicker way (named unless over NAMED_SLOWER_BY × unnamed), the
-  // other way every PROBE_EVERY-th run.
-  let named = qualifies && (stats.namedRuns[z] < JUDGE_AFTER
-    || (stats.unnamedRuns[z] >= JUDGE_AFTER
-      && !(median(stats.named, stats.namedRuns[z], z) > median(stats.unnamed, stats.unnamedRuns[z], z) * NAMED_SLOWER_BY)));
-  if (qualifies && ++stats.runs[z] % PROBE_EVERY === 0) named = !named;
+  const named = qualifies && chooseNamed(stats, z);
   const t0 = performance.now();
   let r: pg.QueryResult<R>;
   let compared = qualifies;
@@ -217,9 +246,7 @@ async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind:
   const ms = performance.now() - t0;
   stats.ms[z] = smooth(before, ms);
   // Only runs of qualifying statements are compared (a first run is cold: not a fair unnamed time).
-  if (compared) {
-    if (named) record(stats.named, stats.namedRuns, z, ms); else record(stats.unnamed, stats.unnamedRuns, z, ms);
-  }
+  if (compared) recordRun(stats, z, (z * 4194304 + tile.x) * 4194304 + tile.y, named, ms);
   return r;
 }
 
@@ -235,11 +262,11 @@ export async function renderTile(q: Queryable, kind: DbKind, t: TileQuery): Prom
   const sql = tileSql(kind, t.source, t.layers !== undefined);
   const params = tileParams(t);
   if (kind === 'postgres') {
-    const { rows } = await runTileStatement<{ tile: Buffer; truncated: boolean; features: number; version?: string }>(q, kind, sql, params, t.z);
+    const { rows } = await runTileStatement<{ tile: Buffer; truncated: boolean; features: number; version?: string }>(q, kind, sql, params, t);
     noteTileSize(sql, t.z, rows[0].tile.length);
     return { body: rows[0].tile, features: rows[0].features, truncated: rows[0].truncated, version: rows[0].version ?? null };
   }
-  const { rows } = await runTileStatement<TileRow>(q, kind, sql, params, t.z);
+  const { rows } = await runTileStatement<TileRow>(q, kind, sql, params, t);
   let version: string | null = null;
   let features = rows;
   if (t.layers) {
