@@ -106,8 +106,8 @@ export const PREPARED_BELOW_BYTES = 32 * 1024;
  * with it (neighbouring tiles). The choice follows the trimmed mean of the last WINDOW pairs'
  * log(unnamed ÷ named). Before 2026-12-01 13:00 each way's median over its own last runs was
  * compared: with probes every 16th run and tiles asked in a fixed round (a wall, the bench), the
- * probes kept landing on the same few tiles, and the embedded hot-spot statement ran named in 40 %
- * of the bench's tiles though 1.5× slower that way (95 % in encode.test.ts's worst case).
+ * probes kept landing on the same few tiles, and the embedded hot-spot statement ran named in 35 %
+ * of the bench's tiles though 1.5× slower that way (94 % in encode.test.ts's fixed round).
  */
 export const NAMED_SLOWER_BY = 1.1;
 export const PROBE_EVERY = 16;

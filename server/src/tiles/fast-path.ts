@@ -21,9 +21,9 @@ const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
  * missing role, a database error), goes to the Fastify route, which is the reference: the two
  * share TileAnswerer, and fast-path.db.test.ts checks that they answer alike.
  *
- * Why it exists: on these 2 shared cores a hot-spot tile's statement takes ≈ 0.4 ms, and routing,
- * hooks, validation, a child logger and a reply object took ≈ 0.1 ms more per tile than a bare
- * Node server (docs/tiles.md, 2026-12-01 13:00).
+ * Why it exists: on these 2 shared cores a hot-spot tile's statement takes ≈ 0.45 ms, and Fastify's
+ * routing, hooks, validation, child logger and reply objects took ≈ 0.06 ms more per tile (cached
+ * round trip 0.18 → 0.11 ms; docs/tiles.md, 2026-12-01 12:45).
  */
 export function tileFastPath(answerer: TileAnswerer, tokens: TokenStore, isOpen: () => boolean): FastPath & { served: number } {
   const fastPath = (req: http.IncomingMessage, res: http.ServerResponse, fallback: () => void): boolean => {
