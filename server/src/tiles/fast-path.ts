@@ -64,10 +64,16 @@ export function tileFastPath(answerer: TileAnswerer, tokens: TokenStore, isOpen:
   return fastPath;
 }
 
-/** The headers Fastify sends for the same answer: a body's length, none for 204 and 304. */
+/**
+ * The headers Fastify sends for the same answer: a body's length, none for 204 and 304. As a flat
+ * list, which Node writes as it comes, without a copy of the answer's headers (a small gain,
+ * within the bench's noise: hot-spot tiles 1.19–1.22× against 1.22× in three runs each).
+ */
 function send(res: http.ServerResponse, a: TileAnswer, id: string): void {
-  const headers: Record<string, string> = { ...a.headers, 'x-request-id': id };
-  if (a.body !== null) headers['content-length'] = String(a.body.length);
-  res.writeHead(a.status, headers);
+  const raw: string[] = [];
+  for (const k in a.headers) raw.push(k, a.headers[k]);
+  raw.push('x-request-id', id);
+  if (a.body !== null) raw.push('content-length', String(a.body.length));
+  res.writeHead(a.status, raw);
   res.end(a.body ?? undefined);
 }
