@@ -47,7 +47,7 @@ const HOTSPOTS_ONLY = process.env.TILES_BENCH_ONLY === 'hotspots';
  * kept each step after the same neighbour, and what ran just before decides how warm the server
  * process is: from a separate process, the endpoint always came after the client's two raw
  * queries (the server idle ≈ 1 ms) and the floor server right after the endpoint (the server
- * busy), which cost the endpoint ≈ 0.1 ms that the floor never paid (docs/tiles.md, 2026-12-01 13:00).
+ * busy), which cost the endpoint ≈ 0.1 ms that the floor never paid (docs/tiles.md, 2026-12-01 12:45).
  */
 const nextRandom = mulberry32(20261201);
 function shuffled<T>(steps: readonly T[]): T[] {

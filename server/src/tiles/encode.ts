@@ -118,17 +118,16 @@ const JUDGE_AFTER = 4;
 const TILES_REMEMBERED = 4096;
 /**
  * Per statement text: per zoom the smoothed time (ms), the last tile's size (bytes), the last
- * WINDOW pairs' log(unnamed ÷ named) (a ring, zoom z at z × WINDOW) and their count, the way and
- * time of the last compared run; per tile the way and time of its last compared run.
+ * WINDOW pairs' log(unnamed ÷ named) (a ring, zoom z at z × WINDOW) and their count, and the last
+ * compared run; per tile its last compared run. A run is kept as its time signed by its way
+ * (+ named, − unnamed; 0 none).
  */
 interface TileStats {
   ms: Float64Array;
   bytes: Float64Array;
   pairs: Float64Array;
   pairCount: Float64Array;
-  /** 0 none yet, 1 named, 2 unnamed. */
-  lastWay: Int8Array;
-  lastMs: Float64Array;
+  last: Float64Array;
   tiles: Map<number, number>;
 }
 const seen = new Map<string, TileStats>();
@@ -137,11 +136,14 @@ function tileStats(sql: string): TileStats {
   let s = seen.get(sql);
   if (s === undefined) {
     const row = () => new Float64Array(23).fill(-1);
-    s = { ms: row(), bytes: row(), pairs: new Float64Array(23 * WINDOW), pairCount: new Float64Array(23), lastWay: new Int8Array(23), lastMs: new Float64Array(23), tiles: new Map() };
+    s = { ms: row(), bytes: row(), pairs: new Float64Array(23 * WINDOW), pairCount: new Float64Array(23), last: new Float64Array(23), tiles: new Map() };
     seen.set(sql, s);
   }
   return s;
 }
+
+/** One number per tile: x and y are below 2^22 up to zoom 22, so the key is an exact double. */
+const tileKey = (t: { z: number; x: number; y: number }) => (t.z * 2 ** 22 + t.x) * 2 ** 22 + t.y;
 
 const smooth = (before: number, ms: number, weight = 0.3) => (before < 0 ? ms : (1 - weight) * before + weight * ms);
 /** Seeded: the same runs go the same ways in every process (tests, benches). */
@@ -169,26 +171,23 @@ function middleMean(s: TileStats, z: number): number {
 
 /** Whether a qualifying run at zoom z goes named: alternate until judged, then the quicker way but for the probes. */
 function chooseNamed(s: TileStats, z: number): boolean {
-  if (s.pairCount[z] < JUDGE_AFTER) return s.lastWay[z] !== 1;
+  if (s.pairCount[z] < JUDGE_AFTER) return !(s.last[z] > 0);
   const named = !(middleMean(s, z) < -Math.log(NAMED_SLOWER_BY));
   return probeDraw() < 1 / PROBE_EVERY ? !named : named;
 }
 
-/** A compared run: paired with its tile's last run if that went the other way, else with the zoom's last run if that did. */
-function recordRun(s: TileStats, z: number, tileKey: number, named: boolean, ms: number): void {
-  const way = named ? 1 : 2;
-  const previous = s.tiles.get(tileKey);
-  const other = previous !== undefined ? (Math.sign(previous) === (named ? -1 : 1) ? Math.abs(previous) : -1)
-    : (s.lastWay[z] !== 0 && s.lastWay[z] !== way ? s.lastMs[z] : -1);
-  if (other > 0 && ms > 0) {
+/** A compared run: paired with its tile's last run if that went the other way; for a tile not seen yet, with the zoom's last run if that did. */
+function recordRun(s: TileStats, z: number, key: number, named: boolean, ms: number): void {
+  const previous = s.tiles.get(key) ?? s.last[z];
+  if (previous !== 0 && (previous > 0) !== named && ms > 0) {
+    const other = Math.abs(previous);
     s.pairs[z * WINDOW + (s.pairCount[z] % WINDOW)] = named ? Math.log(other / ms) : Math.log(ms / other);
     s.pairCount[z]++;
   }
+  const run = named ? ms : -ms;
   if (s.tiles.size >= TILES_REMEMBERED) s.tiles.clear();
-  // The sign keeps the way: + named, - unnamed.
-  s.tiles.set(tileKey, named ? ms : -ms);
-  s.lastWay[z] = way;
-  s.lastMs[z] = ms;
+  s.tiles.set(key, run);
+  s.last[z] = run;
 }
 
 /**
@@ -206,7 +205,7 @@ const namedRunsOn = new WeakMap<pg.PoolClient, Map<string, number>>();
  * A named run on a pooled connection, and whether that connection is past its custom plans for
  * the statement. Callbacks throughout, as pool.query itself runs (one promise, not one per step):
  * with promises the endpoint's statement measured 36 µs slower than the same named statement
- * through pool.query (hot-spot tiles, 2026-12-01 13:00).
+ * through pool.query (hot-spot tiles; docs/tiles.md, 2026-12-01 12:45).
  */
 function runNamed<R extends pg.QueryResultRow>(pool: pg.Pool, name: string, sql: string, params: unknown[]): Promise<{ result: pg.QueryResult<R>; warm: boolean }> {
   return new Promise((resolve, reject) => {
@@ -246,7 +245,7 @@ async function runTileStatement<R extends pg.QueryResultRow>(q: Queryable, kind:
   const ms = performance.now() - t0;
   stats.ms[z] = smooth(before, ms);
   // Only runs of qualifying statements are compared (a first run is cold: not a fair unnamed time).
-  if (compared) recordRun(stats, z, (z * 4194304 + tile.x) * 4194304 + tile.y, named, ms);
+  if (compared) recordRun(stats, z, tileKey(tile), named, ms);
   return r;
 }
 
