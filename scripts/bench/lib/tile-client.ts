@@ -10,6 +10,8 @@
 import http from 'node:http';
 import pg from 'pg';
 import type { DbKind } from '../../../server/src/core/db.ts';
+import { encodeRows } from '../../../server/src/tiles/encode.ts';
+import type { TileRow } from '../../../server/src/tiles/mvt-writer.ts';
 import { Http1Client } from './http1.ts';
 
 /** One tile to time: the steps in the order given (the parent rotates them). */
@@ -27,7 +29,12 @@ export interface TileJob {
   steps: ('raw' | 'named' | 'http1' | 'node' | 'floor' | 'floorNamed')[];
 }
 
-export interface TileTimes { raw?: number; named?: number; http1?: number; node?: number; cached?: number; floor?: number; floorNamed?: number; status?: number }
+export interface TileTimes {
+  raw?: number;
+  /** Embedded only: the raw query and the JS encoding the endpoint does there (ST_AsMVT's part on a real PostGIS). */
+  rawEncoded?: number;
+  named?: number; http1?: number; node?: number; cached?: number; floor?: number; floorNamed?: number; status?: number;
+}
 
 type Message = { type: 'init'; dbUrl: string; kind: DbKind; baseUrl: string; floorUrl: string } | { type: 'tile'; job: TileJob } | { type: 'end' };
 
@@ -36,6 +43,7 @@ let http1: Http1Client;
 let floor: Http1Client;
 let agent: http.Agent;
 let base: string;
+let kind: DbKind;
 
 function nodeGet(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,8 +59,12 @@ async function run(job: TileJob): Promise<TileTimes> {
   for (const step of job.steps) {
     const t0 = performance.now();
     if (step === 'raw') {
-      await client.query(job.sql, job.params);
+      const r = await client.query(job.sql, job.params);
       out.raw = performance.now() - t0;
+      if (kind === 'embedded') {
+        encodeRows(r.rows as TileRow[]);
+        out.rawEncoded = performance.now() - t0;
+      }
     } else if (step === 'named') {
       // A name of its own: the embedded database's socket serves every connection from one backend,
       // where the server's pool has already prepared job.name.
@@ -88,6 +100,7 @@ process.on('message', (m: Message) => {
       floor = Http1Client.fromUrl(m.floorUrl);
       agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       base = m.baseUrl;
+      kind = m.kind;
       process.send!({ type: 'ready' });
     } else if (m.type === 'tile') {
       process.send!({ type: 'times', times: await run(m.job) });
