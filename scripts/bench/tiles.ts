@@ -133,8 +133,8 @@ export default async function tilesBench(ctx: BenchContext): Promise<void> {
     // The bench's user is a viewer, so grid tiles carry figures on both sides.
     // Each run follows an edit (a version bump), as a client would see one: the tile renders anew.
     // The timed part is the request only, which includes reading the new version. Raw query,
-    // prepared query and endpoint rotate (each in turn first), so load from other work on the
-    // machine hits all three alike; all three go through the same pool from the same process.
+    // prepared query and endpoint run in a fresh order each time (shuffled), so load from other work
+    // on the machine hits all three alike; all three go through the same pool from the same process.
     let bytes = 0;
     const endpoint: number[] = [];
     const viaNodeHttp: number[] = [];
@@ -271,6 +271,7 @@ async function hotspotTiles(ctx: BenchContext, agent: http.Agent, token: string)
     const { rows } = await db.query<{ v: string }>('SELECT string_agg(COALESCE(v.version, 0)::text, \'.\' ORDER BY d.i) AS v FROM unnest($1::text[]) WITH ORDINALITY d(layer, i) LEFT JOIN layer_versions v ON v.layer = d.layer', [t.dependsOn]);
     const query = `?v=${rows[0].v}&access_token=${token}`;
     await client.get(`/tiles/hotspots/${z}/${x0}/${y0}.mvt${query}`);
+    // Separate rounds take the endpoint through http1.ts and node:http on alternate tiles.
     let k = (round >> 1) + 1;
     for (let dx = -2; dx <= 2; dx++) {
       for (let dy = -1; dy <= 1; dy++) {
@@ -310,7 +311,6 @@ async function hotspotTiles(ctx: BenchContext, agent: http.Agent, token: string)
           async () => { const f0 = performance.now(); await floorClient.get(`${floorPath}&named=1`); if (keep) floorNamed.push(performance.now() - f0); },
         ];
         for (const step of shuffled(steps)) await step();
-        k++;
       }
     }
   }

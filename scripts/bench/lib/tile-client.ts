@@ -14,7 +14,7 @@ import { encodeRows } from '../../../server/src/tiles/encode.ts';
 import type { TileRow } from '../../../server/src/tiles/mvt-writer.ts';
 import { Http1Client } from './http1.ts';
 
-/** One tile to time: the steps in the order given (the parent rotates them). */
+/** One tile to time: the steps in the order given (the parent shuffles them per tile). */
 export interface TileJob {
   path: string;
   sql: string;
