@@ -94,10 +94,11 @@ export const PREPARED_BELOW_MS: Record<DbKind, number> = { postgres: 8, embedded
 export const PREPARED_BELOW_BYTES = 32 * 1024;
 /**
  * A statement that qualifies for a name still runs unnamed when, measured, its named runs are
- * slower than its unnamed ones by over NAMED_SLOWER_BY: a generic plan can be the worse one — the
- * embedded PostGIS ran the hot-spot tile statement named in 1.1–1.3 ms and unnamed in 0.7–0.9 ms
- * (docs/tiles.md). Once judged, about one run in PROBE_EVERY (at random) takes the other way, so
- * both stay measured as load and data change.
+ * slower than its unnamed ones by over NAMED_SLOWER_BY: a generic plan can be the worse one — until
+ * migration 0022 the hot-spot tile statement ran named in 1.1–1.3 ms and unnamed in 0.7–0.9 ms on
+ * the embedded PostGIS, its generic plan computing the tile's box for every row of another index
+ * (0.3 ms named since; docs/tiles.md, 2026-12-01 14:10). Once judged, about one run in PROBE_EVERY
+ * (at random) takes the other way, so both stay measured as load and data change.
  *
  * The two ways are compared on like tiles, because the tiles of one zoom differ more than the ways
  * do (hot-spot tiles around one place: 0.25–1.6 ms each on PostgreSQL, 0.7–2.5 ms embedded): each
