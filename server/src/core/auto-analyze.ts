@@ -9,8 +9,9 @@ const staleTablesSql = sqlFile(import.meta.url, 'sql/stale-tables.sql');
  * planner's guesses (a 100,000-row table still had reltuples −1 75 s after its insert). The tile
  * statements' generic plans chose a per-row box filter on such guesses (docs/tiles.md,
  * 2026-12-01 14:10). This does the analysing half of autovacuum's job: every `everyMs`, the
- * tables changed beyond autovacuum's own threshold are analysed, one statement each, so requests
- * waiting for the one backend get in between.
+ * tables changed beyond autovacuum's own threshold, and those with rows never analysed, are
+ * analysed (sql/stale-tables.sql), one statement each, so requests waiting for the one backend
+ * get in between.
  */
 export interface AutoAnalyze {
   /** Analyses the stale tables now (of those named in `only`, when given), after any run going on; resolves to the names analysed. */

@@ -5,7 +5,7 @@
 -- before a stop would otherwise wait for its next change); biggest change first. $1 limits them
 -- to the names given (NULL: all). Temporary tables are left out: they belong to a session, and
 -- their code analyses them itself.
-SELECT format('%I.%I', s.schemaname, s.relname) AS name, s.n_mod_since_analyze AS changed
+SELECT format('%I.%I', s.schemaname, s.relname) AS name
   FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
  WHERE c.relpersistence = 'p'
    AND ($1::text[] IS NULL OR s.relname = ANY ($1::text[]))
